@@ -1,0 +1,64 @@
+// fast-check arbitraries for op check cases: shapes (rank 0-4, size-1 and zero-size dims),
+// broadcast-compatible shape tuples and axis sets.
+import fc from 'fast-check';
+import type { CheckCase } from './check.js';
+
+export interface ShapeOpts {
+  minRank?: number;
+  maxRank?: number;
+  maxDim?: number;
+  /** Allow zero-size dimensions (rarely drawn). */
+  zero?: boolean;
+}
+
+export function arbDim(maxDim = 5, zero = false): fc.Arbitrary<number> {
+  const pos = fc.integer({ min: 1, max: maxDim });
+  return zero ? fc.oneof({ arbitrary: pos, weight: 12 }, { arbitrary: fc.constant(0), weight: 1 }) : pos;
+}
+
+export function arbShape(o: ShapeOpts = {}): fc.Arbitrary<number[]> {
+  const { minRank = 0, maxRank = 4, maxDim = 5, zero = false } = o;
+  return fc.array(arbDim(maxDim, zero), { minLength: minRank, maxLength: maxRank });
+}
+
+/** `n` shapes that broadcast together: suffixes of one base shape with some dims set to 1. */
+export function arbBroadcastShapes(n: number, o: ShapeOpts = {}): fc.Arbitrary<number[][]> {
+  return arbShape(o).chain((base) =>
+    fc.tuple(
+      ...Array.from({ length: n }, () =>
+        fc.tuple(fc.integer({ min: 0, max: base.length }), fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length })).map(
+          ([drop, ones]) => base.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)),
+        ),
+      ),
+    ),
+  );
+}
+
+/** A set of axes of a rank-`rank` tensor, written with random signs; undefined means all axes. */
+export function arbAxes(rank: number): fc.Arbitrary<number[] | undefined> {
+  if (rank === 0) return fc.constantFrom(undefined, [] as number[]);
+  return fc.oneof(
+    fc.constant(undefined),
+    fc.subarray(Array.from({ length: rank }, (_, i) => i), { minLength: 1 }).chain((axes) =>
+      fc.tuple(...axes.map((a) => fc.constantFrom(a, a - rank))),
+    ),
+  );
+}
+
+/** A single axis of a rank-`rank` tensor (positive or negative form). */
+export function arbAxis(rank: number): fc.Arbitrary<number> {
+  const r = Math.max(rank, 1);
+  return fc.integer({ min: -r, max: r - 1 });
+}
+
+/** Cases for an op with one input of any shape and fixed or generated attributes. */
+export function unaryCases<A>(attrs: fc.Arbitrary<A>, o: ShapeOpts = { zero: true }): fc.Arbitrary<CheckCase<A>> {
+  return fc.record({ shapes: arbShape(o).map((s) => [s]), attrs });
+}
+
+/** Cases for an elementwise op over `n` broadcast-compatible inputs. */
+export function broadcastCases<A>(n: number, attrs: fc.Arbitrary<A>, o: ShapeOpts = { zero: true }): fc.Arbitrary<CheckCase<A>> {
+  return fc.record({ shapes: arbBroadcastShapes(n, o), attrs });
+}
+
+export const noAttrs = fc.constant({} as Record<string, never>);

@@ -1,0 +1,169 @@
+// The op registry: one line per op. Op names are `keyof typeof OPS`; the gradient checks, parity
+// checks, `zoo list` and the backends' kernel tables are all driven from here.
+import type { OpDef } from '../op.js';
+import { negOp } from './unary/neg.js';
+import { absOp } from './unary/abs.js';
+import { signOp } from './unary/sign.js';
+import { expOp } from './unary/exp.js';
+import { logOp } from './unary/log.js';
+import { log1pOp } from './unary/log1p.js';
+import { expm1Op } from './unary/expm1.js';
+import { sqrtOp } from './unary/sqrt.js';
+import { rsqrtOp } from './unary/rsqrt.js';
+import { reciprocalOp } from './unary/reciprocal.js';
+import { squareOp } from './unary/square.js';
+import { sinOp } from './unary/sin.js';
+import { cosOp } from './unary/cos.js';
+import { tanhOp } from './unary/tanh.js';
+import { sigmoidOp } from './unary/sigmoid.js';
+import { reluOp } from './unary/relu.js';
+import { leakyReluOp } from './unary/leaky_relu.js';
+import { eluOp } from './unary/elu.js';
+import { seluOp } from './unary/selu.js';
+import { celuOp } from './unary/celu.js';
+import { geluOp } from './unary/gelu.js';
+import { siluOp } from './unary/silu.js';
+import { mishOp } from './unary/mish.js';
+import { softplusOp } from './unary/softplus.js';
+import { softsignOp } from './unary/softsign.js';
+import { hardtanhOp } from './unary/hardtanh.js';
+import { hardsigmoidOp } from './unary/hardsigmoid.js';
+import { hardswishOp } from './unary/hardswish.js';
+import { logsigmoidOp } from './unary/logsigmoid.js';
+import { addOp } from './binary/add.js';
+import { subOp } from './binary/sub.js';
+import { mulOp } from './binary/mul.js';
+import { divOp } from './binary/div.js';
+import { powOp } from './binary/pow.js';
+import { maximumOp } from './binary/maximum.js';
+import { minimumOp } from './binary/minimum.js';
+import { whereOp } from './binary/where.js';
+import { clampOp } from './binary/clamp.js';
+import { eqOp } from './compare/eq.js';
+import { neOp } from './compare/ne.js';
+import { ltOp } from './compare/lt.js';
+import { leOp } from './compare/le.js';
+import { gtOp } from './compare/gt.js';
+import { geOp } from './compare/ge.js';
+import { sumOp } from './reduce/sum.js';
+import { meanOp } from './reduce/mean.js';
+import { prodOp } from './reduce/prod.js';
+import { maxOp } from './reduce/max.js';
+import { minOp } from './reduce/min.js';
+import { varOp } from './reduce/var.js';
+import { stdOp } from './reduce/std.js';
+import { logsumexpOp } from './reduce/logsumexp.js';
+import { argmaxOp } from './reduce/argmax.js';
+import { argminOp } from './reduce/argmin.js';
+import { cumsumOp } from './reduce/cumsum.js';
+import { reshapeOp } from './movement/reshape.js';
+import { permuteOp } from './movement/permute.js';
+import { transposeOp } from './movement/transpose.js';
+import { expandOp } from './movement/expand.js';
+import { squeezeOp } from './movement/squeeze.js';
+import { unsqueezeOp } from './movement/unsqueeze.js';
+import { sliceOp } from './movement/slice.js';
+import { padOp } from './movement/pad.js';
+import { concatOp } from './movement/concat.js';
+import { stackOp } from './movement/stack.js';
+import { splitOp } from './movement/split.js';
+import { gatherOp } from './movement/gather.js';
+import { indexSelectOp } from './movement/index_select.js';
+import { scatterAddOp } from './movement/scatter_add.js';
+import { oneHotOp } from './movement/one_hot.js';
+import { trilOp } from './movement/tril.js';
+import { triuOp } from './movement/triu.js';
+import { flipOp } from './movement/flip.js';
+import { matmulOp } from './linalg/matmul.js';
+import { castOp } from './linalg/cast.js';
+import { softmaxOp } from './nn/softmax.js';
+import { logSoftmaxOp } from './nn/log_softmax.js';
+
+export const OPS = {
+  neg: negOp,
+  abs: absOp,
+  sign: signOp,
+  exp: expOp,
+  log: logOp,
+  log1p: log1pOp,
+  expm1: expm1Op,
+  sqrt: sqrtOp,
+  rsqrt: rsqrtOp,
+  reciprocal: reciprocalOp,
+  square: squareOp,
+  sin: sinOp,
+  cos: cosOp,
+  tanh: tanhOp,
+  sigmoid: sigmoidOp,
+  relu: reluOp,
+  leaky_relu: leakyReluOp,
+  elu: eluOp,
+  selu: seluOp,
+  celu: celuOp,
+  gelu: geluOp,
+  silu: siluOp,
+  mish: mishOp,
+  softplus: softplusOp,
+  softsign: softsignOp,
+  hardtanh: hardtanhOp,
+  hardsigmoid: hardsigmoidOp,
+  hardswish: hardswishOp,
+  logsigmoid: logsigmoidOp,
+  add: addOp,
+  sub: subOp,
+  mul: mulOp,
+  div: divOp,
+  pow: powOp,
+  maximum: maximumOp,
+  minimum: minimumOp,
+  where: whereOp,
+  clamp: clampOp,
+  eq: eqOp,
+  ne: neOp,
+  lt: ltOp,
+  le: leOp,
+  gt: gtOp,
+  ge: geOp,
+  sum: sumOp,
+  mean: meanOp,
+  prod: prodOp,
+  max: maxOp,
+  min: minOp,
+  var: varOp,
+  std: stdOp,
+  logsumexp: logsumexpOp,
+  argmax: argmaxOp,
+  argmin: argminOp,
+  cumsum: cumsumOp,
+  reshape: reshapeOp,
+  permute: permuteOp,
+  transpose: transposeOp,
+  expand: expandOp,
+  squeeze: squeezeOp,
+  unsqueeze: unsqueezeOp,
+  slice: sliceOp,
+  pad: padOp,
+  concat: concatOp,
+  stack: stackOp,
+  split: splitOp,
+  gather: gatherOp,
+  index_select: indexSelectOp,
+  scatter_add: scatterAddOp,
+  one_hot: oneHotOp,
+  tril: trilOp,
+  triu: triuOp,
+  flip: flipOp,
+  matmul: matmulOp,
+  cast: castOp,
+  softmax: softmaxOp,
+  log_softmax: logSoftmaxOp,
+} as const;
+
+export type OpName = keyof typeof OPS;
+export type AttrsOf<K extends OpName> = (typeof OPS)[K] extends OpDef<string, infer A> ? A : never;
+
+export const OP_NAMES = Object.keys(OPS) as OpName[];
+
+export function isOpName(s: string): s is OpName {
+  return Object.hasOwn(OPS, s);
+}

@@ -1,0 +1,3 @@
+import { mapBinary } from './util.js';
+
+export const add = mapBinary((a, b) => a + b);

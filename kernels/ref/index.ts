@@ -1,0 +1,160 @@
+// The reference kernel table. It is total over the op registry: a missing entry does not compile.
+import type { AttrsOf, OpName } from '../../engine/ops/index.js';
+import type { RefKernel } from './types.js';
+import { neg } from './neg.js';
+import { abs } from './abs.js';
+import { sign } from './sign.js';
+import { exp } from './exp.js';
+import { log } from './log.js';
+import { log1p } from './log1p.js';
+import { expm1 } from './expm1.js';
+import { sqrt } from './sqrt.js';
+import { rsqrt } from './rsqrt.js';
+import { reciprocal } from './reciprocal.js';
+import { square } from './square.js';
+import { sin } from './sin.js';
+import { cos } from './cos.js';
+import { tanh } from './tanh.js';
+import { sigmoid } from './sigmoid.js';
+import { relu } from './relu.js';
+import { leakyRelu } from './leaky_relu.js';
+import { elu } from './elu.js';
+import { selu } from './selu.js';
+import { celu } from './celu.js';
+import { gelu } from './gelu.js';
+import { silu } from './silu.js';
+import { mish } from './mish.js';
+import { softplus } from './softplus.js';
+import { softsign } from './softsign.js';
+import { hardtanh } from './hardtanh.js';
+import { hardsigmoid } from './hardsigmoid.js';
+import { hardswish } from './hardswish.js';
+import { logsigmoid } from './logsigmoid.js';
+import { add } from './add.js';
+import { sub } from './sub.js';
+import { mul } from './mul.js';
+import { div } from './div.js';
+import { pow } from './pow.js';
+import { maximum } from './maximum.js';
+import { minimum } from './minimum.js';
+import { where } from './where.js';
+import { clamp } from './clamp.js';
+import { eq } from './eq.js';
+import { ne } from './ne.js';
+import { lt } from './lt.js';
+import { le } from './le.js';
+import { gt } from './gt.js';
+import { ge } from './ge.js';
+import { sum } from './sum.js';
+import { mean } from './mean.js';
+import { prod } from './prod.js';
+import { max } from './max.js';
+import { min } from './min.js';
+import { variance } from './var.js';
+import { std } from './std.js';
+import { logsumexp } from './logsumexp.js';
+import { argmax } from './argmax.js';
+import { argmin } from './argmin.js';
+import { cumsum } from './cumsum.js';
+import { reshape } from './reshape.js';
+import { permute } from './permute.js';
+import { transpose } from './transpose.js';
+import { expand } from './expand.js';
+import { squeeze } from './squeeze.js';
+import { unsqueeze } from './unsqueeze.js';
+import { slice } from './slice.js';
+import { pad } from './pad.js';
+import { concat } from './concat.js';
+import { stack } from './stack.js';
+import { split } from './split.js';
+import { gather } from './gather.js';
+import { indexSelect } from './index_select.js';
+import { scatterAdd } from './scatter_add.js';
+import { oneHot } from './one_hot.js';
+import { tril } from './tril.js';
+import { triu } from './triu.js';
+import { flip } from './flip.js';
+import { matmul } from './matmul.js';
+import { cast } from './cast.js';
+import { softmax } from './softmax.js';
+import { logSoftmax } from './log_softmax.js';
+
+export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
+  neg,
+  abs,
+  sign,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  square,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  relu,
+  leaky_relu: leakyRelu,
+  elu,
+  selu,
+  celu,
+  gelu,
+  silu,
+  mish,
+  softplus,
+  softsign,
+  hardtanh,
+  hardsigmoid,
+  hardswish,
+  logsigmoid,
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  where,
+  clamp,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  sum,
+  mean,
+  prod,
+  max,
+  min,
+  var: variance,
+  std,
+  logsumexp,
+  argmax,
+  argmin,
+  cumsum,
+  reshape,
+  permute,
+  transpose,
+  expand,
+  squeeze,
+  unsqueeze,
+  slice,
+  pad,
+  concat,
+  stack,
+  split,
+  gather,
+  index_select: indexSelect,
+  scatter_add: scatterAdd,
+  one_hot: oneHot,
+  tril,
+  triu,
+  flip,
+  matmul,
+  cast,
+  softmax,
+  log_softmax: logSoftmax,
+};

@@ -1,0 +1,3 @@
+import { mapUnary } from './util.js';
+
+export const neg = mapUnary((x) => -x);
