@@ -84,6 +84,7 @@ export * from './ops/movement/expand.js';
 export * from './ops/movement/squeeze.js';
 export * from './ops/movement/unsqueeze.js';
 export * from './ops/movement/slice.js';
+export * from './ops/movement/slice_scatter.js';
 export * from './ops/movement/pad.js';
 export * from './ops/movement/concat.js';
 export * from './ops/movement/stack.js';

@@ -63,6 +63,7 @@ import { expandOp } from './movement/expand.js';
 import { squeezeOp } from './movement/squeeze.js';
 import { unsqueezeOp } from './movement/unsqueeze.js';
 import { sliceOp } from './movement/slice.js';
+import { sliceScatterOp } from './movement/slice_scatter.js';
 import { padOp } from './movement/pad.js';
 import { concatOp } from './movement/concat.js';
 import { stackOp } from './movement/stack.js';
@@ -142,6 +143,7 @@ export const OPS = {
   squeeze: squeezeOp,
   unsqueeze: unsqueezeOp,
   slice: sliceOp,
+  slice_scatter: sliceScatterOp,
   pad: padOp,
   concat: concatOp,
   stack: stackOp,

@@ -63,6 +63,7 @@ import { expand } from './expand.js';
 import { squeeze } from './squeeze.js';
 import { unsqueeze } from './unsqueeze.js';
 import { slice } from './slice.js';
+import { sliceScatter } from './slice_scatter.js';
 import { pad } from './pad.js';
 import { concat } from './concat.js';
 import { stack } from './stack.js';
@@ -142,6 +143,7 @@ export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   squeeze,
   unsqueeze,
   slice,
+  slice_scatter: sliceScatter,
   pad,
   concat,
   stack,
