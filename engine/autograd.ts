@@ -98,11 +98,14 @@ export function valueAndGrad(f: TensorFn, argnums: number | readonly number[] = 
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   return (...args) => {
     for (const i of nums) if (!args[i]) throw new StateError('grad', `argnum ${i} is out of range for ${args.length} arguments`);
-    const outer = isGradEnabled() && nums.some((i) => args[i]!.requiresGrad);
     const xs = args.map((a, i) => (nums.includes(i) && !a.requiresGrad ? a.detach().requireGrad() : a));
     const y = withGradMode(true, () => f(...xs));
     if (y.size !== 1) throw new StateError('grad', `f must return a one-element tensor; got shape ${fmtShape(y.shape)}`);
     const wrt = nums.map((i) => xs[i]!);
+    // The gradient must itself be differentiable when f depends on a tensor an outer grad traces:
+    // an argument that already required grad, or any other leaf requiring grad that f closed over.
+    const fresh = new Set(xs.filter((x, i) => x !== args[i]));
+    const outer = isGradEnabled() && reachableLeaves(y).some((leaf) => !fresh.has(leaf));
     const gs = y.requiresGrad ? gradients([y], [onesLike(y)], wrt, { createGraph: outer }) : wrt.map(() => null);
     return [y, gs.map((g, k) => g ?? zerosLike(wrt[k]!))];
   };

@@ -210,7 +210,14 @@ export function checkOp(def: AnyOp, opts: CheckOptions = {}): OpCheckResult {
   const seed = opts.seed ?? 42;
   const runs = opts.runs ?? 40;
   const prop = fc.property(def.check.cases, fc.nat({ max: 2 ** 31 - 1 }), (c, vseed) => {
-    const r = checkCase(def, c, vseed);
+    let r: CaseResult;
+    try {
+      r = checkCase(def, c, vseed);
+    } catch (err) {
+      if (err instanceof GradCheckFailure) throw err;
+      // Engine errors inside a VJP name the inner op; say which op's check raised them.
+      throw new GradCheckFailure(`${def.name}: raised ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)} (shapes ${JSON.stringify(c.shapes)}, attrs ${JSON.stringify(c.attrs)})`);
+    }
     worst1 = Math.max(worst1, r.firstOrder);
     worst2 = Math.max(worst2, r.secondOrder);
   });

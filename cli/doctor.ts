@@ -1,0 +1,35 @@
+// zoo doctor: the environment and, for every backend, whether it loads and why not.
+import type { Command } from 'commander';
+import os from 'node:os';
+import { backendNames, backendStatus, requiredBackends } from '../engine/index.js';
+import { environment } from '../suites/harness/env.js';
+import { table } from './util.js';
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('show the environment and why any backend is unavailable (exit 1 if a ZOO_REQUIRE backend is missing)')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const env = environment();
+      const backends = backendNames().map((n) => backendStatus(n));
+      const required = requiredBackends();
+      const missing = required.filter((r) => !backends.find((b) => b.name === r && b.available));
+      if (opts.json) {
+        console.log(JSON.stringify({ environment: env, backends, required, missing }, null, 2));
+      } else {
+        console.log(`node      ${env.node}`);
+        console.log(`os        ${env.os}`);
+        console.log(`cpu       ${env.cpu.model} (${env.cpu.cores} logical cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB)`);
+        console.log(`features  ${env.cpu.features.join(' ') || '(none detected)'}`);
+        console.log(`git       ${env.git.commit ?? 'not a git checkout'}${env.git.dirty ? ' (dirty)' : ''}`);
+        console.log('');
+        console.log(table(['backend', 'available', 'why not'], backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
+        if (required.length) console.log(`\nZOO_REQUIRE=${required.join(',')}: ${missing.length ? `missing ${missing.join(', ')}` : 'all present'}`);
+      }
+      for (const r of required) {
+        if (!backends.some((b) => b.name === r)) console.error(`zoo doctor: ZOO_REQUIRE names unknown backend '${r}'`);
+      }
+      if (missing.length) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,30 @@
+// zoo list: every op (family, second-order check, kernel per backend), models and backends.
+import type { Command } from 'commander';
+import { OPS, OP_NAMES, backendNames, backendStatus, getBackend } from '../engine/index.js';
+import { table } from './util.js';
+
+export function registerList(program: Command): void {
+  program
+    .command('list')
+    .description('list ops (with the backends that have a kernel for each), models and backends')
+    .option('--json', 'print JSON instead of tables')
+    .action((opts: { json?: boolean }) => {
+      const backends = backendNames().map((n) => backendStatus(n));
+      const live = backends.filter((b) => b.available).map((b) => getBackend(b.name));
+      const ops = OP_NAMES.map((name) => {
+        const def = OPS[name];
+        const kernels = Object.fromEntries(live.map((b) => [b.name, b.hasKernel(name) ? 'kernel' : def.decompose ? 'decomposition' : 'missing']));
+        return { name, family: def.family, differentiable: !!def.vjp, secondOrder: def.check.secondOrder, doc: def.doc, kernels };
+      });
+      if (opts.json) {
+        console.log(JSON.stringify({ ops, models: [], backends }, null, 2));
+        return;
+      }
+      const mark = (k: string) => (k === 'kernel' ? 'yes' : k === 'decomposition' ? 'decomp' : '-');
+      console.log(`ops (${ops.length}):`);
+      console.log(table(['op', 'family', 'grad', '2nd order', ...live.map((b) => b.name)], ops.map((o) => [o.name, o.family, o.differentiable ? 'yes' : '-', o.secondOrder ? 'yes' : '-', ...live.map((b) => mark(o.kernels[b.name]!))])));
+      console.log('\nmodels: none registered yet (the model zoo registers them in zoo/index.ts)');
+      console.log('\nbackends:');
+      console.log(table(['backend', 'available', 'why not'], backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
+    });
+}

@@ -1,0 +1,43 @@
+// Results files: versioned JSON, written atomically (temp file in the same folder, then rename),
+// so a crash never leaves a half-written file and an existing file is replaced only when complete.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+export class ResultsFileError extends Error {}
+
+/** Reads a results file and checks its schema name and version. */
+export function readResults<T extends { schema: string; version: number }>(path: string, schema: string, version: number): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ResultsFileError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ResultsFileError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  const v = value as Partial<T>;
+  if (typeof v !== 'object' || v === null || v.schema !== schema) throw new ResultsFileError(`${path}: schema is ${JSON.stringify(v?.schema)}, expected "${schema}"`);
+  if (v.version !== version) throw new ResultsFileError(`${path}: ${schema} version ${String(v.version)} is not supported (this zoo reads version ${version})`);
+  return value as T;
+}
