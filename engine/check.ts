@@ -51,7 +51,8 @@ export interface CheckSpec<A> {
   /** One spec per input (the last one repeats for variadic ops). */
   readonly inputs: readonly InputSpec[];
   /** Custom values for inputs whose valid values depend on the case (indices in range). */
-  readonly values?: (c: CheckCase<A>, src: ValueSource) => readonly (readonly number[] | null)[];
+  // NOTE: method syntax (bivariant in A) so a CheckSpec<SomeAttrs> is usable as CheckSpec<unknown>.
+  values?(c: CheckCase<A>, src: ValueSource): readonly (readonly number[] | null)[];
   /** grad(grad(f)) is checked against finite differences of the analytic gradient. */
   readonly secondOrder: boolean;
   readonly tolerance?: Tolerance;

@@ -1,6 +1,5 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import type { ClampAttrs } from '../../engine/ops/binary/clamp.js';
+import { mapUnary } from './util.js';
 
-export const clamp: RefKernel<unknown> = () => {
-  throw new Error('clamp: ref kernel not implemented');
-};
+// min(max(x, lo), hi): with lo > hi every element becomes hi; NaN in x (or a NaN bound) propagates.
+export const clamp = mapUnary<ClampAttrs>((x, { min = -Infinity, max = Infinity }) => Math.min(Math.max(x, min), max));

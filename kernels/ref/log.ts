@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const log: RefKernel<unknown> = () => {
-  throw new Error('log: ref kernel not implemented');
-};
+export const log = mapUnary(Math.log);

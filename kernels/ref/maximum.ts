@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapBinary } from './util.js';
 
-export const maximum: RefKernel<unknown> = () => {
-  throw new Error('maximum: ref kernel not implemented');
-};
+// Math.max propagates NaN, as torch.maximum does.
+export const maximum = mapBinary((a, b) => Math.max(a, b));

@@ -1,6 +1,17 @@
-// STUB: replace with the real kernel.
+import { normalizeAxes } from '../../engine/shape.js';
+import type { ReduceAttrs } from '../../engine/ops/reduce/util.js';
 import type { RefKernel } from './types.js';
+import { reduceWith } from './util.js';
 
-export const min: RefKernel<unknown> = () => {
-  throw new Error('min: ref kernel not implemented');
-};
+// NOTE: a NaN anywhere in the reduced set makes the result NaN (torch.amin).
+export const min: RefKernel<ReduceAttrs> = ([x], attrs, [o]) => [
+  reduceWith(x!, normalizeAxes('min', 'axes', attrs.axes, x!.shape), o!, (v) => {
+    let m = v[0]!;
+    for (let i = 1; i < v.length; i++) {
+      const e = v[i]!;
+      if (e < m || Number.isNaN(e)) m = e;
+      if (Number.isNaN(m)) break;
+    }
+    return m;
+  }),
+];

@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapBinary } from './util.js';
 
-export const minimum: RefKernel<unknown> = () => {
-  throw new Error('minimum: ref kernel not implemented');
-};
+// Math.min propagates NaN, as torch.minimum does.
+export const minimum = mapBinary((a, b) => Math.min(a, b));

@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { sigmoid as sigmoidOf } from './math.js';
+import { mapUnary } from './util.js';
 
-export const sigmoid: RefKernel<unknown> = () => {
-  throw new Error('sigmoid: ref kernel not implemented');
-};
+export const sigmoid = mapUnary(sigmoidOf);

@@ -1,6 +1,11 @@
-// STUB: replace with the real kernel.
+import type { StackAttrs } from '../../engine/ops/movement/stack.js';
+import { normalizeAxis } from '../../engine/shape.js';
+import { concat } from './concat.js';
 import type { RefKernel } from './types.js';
 
-export const stack: RefKernel<unknown> = () => {
-  throw new Error('stack: ref kernel not implemented');
+// stack = concat of the inputs viewed with a size-1 axis inserted at the (output-rank) axis.
+export const stack: RefKernel<StackAttrs> = (xs, attrs, outs) => {
+  const axis = normalizeAxis('stack', 'axis', attrs.axis ?? 0, outs[0]!.shape.length);
+  const views = xs.map((x) => ({ ...x, shape: [...x.shape.slice(0, axis), 1, ...x.shape.slice(axis)] }));
+  return concat(views, { axis }, outs);
 };

@@ -1,6 +1,5 @@
-// STUB: replace with the real kernel.
+import type { VarAttrs } from '../../engine/ops/reduce/util.js';
 import type { RefKernel } from './types.js';
+import { varianceOf } from './var.js';
 
-export const std: RefKernel<unknown> = () => {
-  throw new Error('std: ref kernel not implemented');
-};
+export const std: RefKernel<VarAttrs> = ([x], attrs, [o]) => [varianceOf('std', x!, attrs, o!, Math.sqrt)];

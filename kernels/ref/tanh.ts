@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const tanh: RefKernel<unknown> = () => {
-  throw new Error('tanh: ref kernel not implemented');
-};
+export const tanh = mapUnary(Math.tanh);

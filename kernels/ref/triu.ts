@@ -1,6 +1,9 @@
-// STUB: replace with the real kernel.
+import type { TriuAttrs } from '../../engine/ops/movement/triu.js';
+import { maskDiagonals } from './layout-util.js';
 import type { RefKernel } from './types.js';
 
-export const triu: RefKernel<unknown> = () => {
-  throw new Error('triu: ref kernel not implemented');
+// out[..., i, j] = x[..., i, j] where j - i >= k, else 0.
+export const triu: RefKernel<TriuAttrs> = ([x], attrs, [o]) => {
+  const k = attrs.k ?? 0;
+  return [maskDiagonals(x!, o!, (d) => d >= k)];
 };

@@ -114,6 +114,9 @@ export function checkCase(def: AnyOp, c: CheckCase<unknown>, seed: number): Case
   };
 
   const second = spec.secondOrder;
+  // With second order on, the cotangents require grad too, so the double-backward w.r.t. them
+  // (d<VJP_v, w>/dv = J w) is checked: this is what makes linear ops' second-order check real.
+  if (second) for (const t of cot) t.requireGrad();
   const gs = gradients(outs, cot, wrt, { createGraph: second });
   const g = gs.map((t, j) => read(t, wrt[j]!.size));
   let analytic = 0, scale = 0;
@@ -130,7 +133,7 @@ export function checkCase(def: AnyOp, c: CheckCase<unknown>, seed: number): Case
   if (second) {
     const wT = gradIdx.map((i, j) => fromArray(ws[i]!, wrt[j]!.shape, 'float64', { backend: 'ref' }));
     const diff = gs.map((t, j) => (t && t.requiresGrad ? j : -1)).filter((j) => j >= 0);
-    const h2 = diff.length ? gradients(diff.map((j) => gs[j]!), diff.map((j) => wT[j]!), wrt) : wrt.map(() => null);
+    const h2 = diff.length ? gradients(diff.map((j) => gs[j]!), diff.map((j) => wT[j]!), [...wrt, ...cot]) : [...wrt, ...cot].map(() => null);
     let a2 = 0, s2 = 0;
     gradIdx.forEach((i, j) => {
       const hv = read(h2[j], wrt[j]!.size);
@@ -147,6 +150,18 @@ export function checkCase(def: AnyOp, c: CheckCase<unknown>, seed: number): Case
     const n2 = (sAt(perturbed(p, us, H)) - sAt(perturbed(p, us, -H))) / (2 * H);
     secondErr = relErr(a2, n2, s2);
     if (!(secondErr <= tol)) fail(`second-order (grad of grad): analytic ${a2}, finite differences of the gradient ${n2} (relative error ${secondErr.toExponential(2)} > ${tol})`);
+    // Double backward w.r.t. the cotangent: <d<VJP_v, w>/dv, v> = <v, J w>, a JVP by finite differences.
+    let a3 = 0, s3 = 0;
+    cot.forEach((t, k) => {
+      const jw = read(h2[wrt.length + k], t.size);
+      const v = vs.filter((_, kk) => floatOut[kk])[k]!;
+      a3 += dot(jw, v);
+      s3 += absDot(jw, v);
+    });
+    const n3 = (objective(perturbed(p, ws, H)) - objective(perturbed(p, ws, -H))) / (2 * H);
+    const e3 = relErr(a3, n3, s3);
+    secondErr = Math.max(secondErr, e3);
+    if (!(e3 <= tol)) fail(`double backward w.r.t. the upstream gradient: analytic J·w ${a3}, finite differences ${n3} (relative error ${e3.toExponential(2)} > ${tol})`);
   }
   return { firstOrder: first, secondOrder: secondErr };
 }

@@ -1,16 +1,35 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
-import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { broadcastCases, noAttrs } from '../../arb.js';
+import { DISTINCT, fIn } from '../../check.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { eq } from '../compare/eq.js';
+import { gt } from '../compare/gt.js';
+import { lt } from '../compare/lt.js';
+import { unbroadcast } from '../grad-util.js';
+import { binaryInfer, elementwiseCost } from '../infer.js';
+import { lift, type TensorLike } from '../lift.js';
+import { selectGrad } from './util.js';
 
 export const maximumOp = defineOp({
   name: 'maximum',
   family: 'binary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('maximum', 'not implemented');
+  doc: 'max(a, b) elementwise with broadcasting; NaN in either operand gives NaN (torch.maximum)',
+  infer: binaryInfer('maximum'),
+  // d max(a,b)/da = [a > b] + [a == b]/2, d max(a,b)/db = [b > a] + [a == b]/2
+  // NOTE: at ties PyTorch splits the gradient in half between both operands; so do we.
+  vjp: ({ inputs: [a, b], dOut }) => {
+    const tie = eq(a!, b!);
+    return [
+      a!.requiresGrad ? unbroadcast(selectGrad(dOut, lt(a!, b!), tie), a!.shape) : null,
+      b!.requiresGrad ? unbroadcast(selectGrad(dOut, gt(a!, b!), tie), b!.shape) : null,
+    ];
   },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  // Distinct values across both operands: the gradient is undefined at ties.
+  check: { cases: broadcastCases(2, noAttrs), inputs: [fIn(DISTINCT), fIn(DISTINCT)], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return apply1(maximumOp, lift('maximum', a, b), {});
+}

@@ -1,16 +1,21 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
 import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { movementCost } from '../infer.js';
+import { triangleCases, triangleInfer, type TriangleAttrs } from './util.js';
+
+export type TriuAttrs = TriangleAttrs;
 
 export const triuOp = defineOp({
   name: 'triu',
   family: 'movement',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('triu', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'upper triangle of the last two dims: out[..., i, j] = x[..., i, j] if j - i >= k else 0',
+  infer: triangleInfer('triu'),
+  // The mask is constant: dx = triu(dOut, k).
+  vjp: ({ dOut, attrs }) => [triu(dOut, attrs.k ?? 0)],
+  check: { cases: triangleCases(), inputs: [F], secondOrder: true },
+  cost: movementCost,
 });
+
+export const triu = (x: Tensor, k = 0): Tensor => apply1(triuOp, [x], { k });

@@ -1,16 +1,20 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
-import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { noAttrs, unaryCases } from '../../arb.js';
+import { POSITIVE, fIn } from '../../check.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { div } from '../binary/div.js';
+import { elementwiseCost, floatUnaryInfer } from '../infer.js';
 
 export const logOp = defineOp({
   name: 'log',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('log', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'ln x (natural logarithm; -inf at 0, NaN below 0)',
+  infer: floatUnaryInfer('log'),
+  // d/dx ln x = 1/x
+  vjp: ({ inputs: [x], dOut }) => [div(dOut, x!)],
+  check: { cases: unaryCases(noAttrs), inputs: [fIn(POSITIVE)], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const log = (x: Tensor): Tensor => apply1(logOp, [x], {});

@@ -1,16 +1,21 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
+import { noAttrs, unaryCases } from '../../arb.js';
 import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { mul } from '../binary/mul.js';
+import { sub } from '../binary/sub.js';
+import { elementwiseCost, floatUnaryInfer } from '../infer.js';
 
 export const sigmoidOp = defineOp({
   name: 'sigmoid',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('sigmoid', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'σ(x) = 1 / (1 + e^-x), computed without overflow for either sign',
+  infer: floatUnaryInfer('sigmoid'),
+  // dσ/dx = σ(1 - σ) = y (1 - y)
+  vjp: ({ outputs: [y], dOut }) => [mul(dOut, mul(y!, sub(1, y!)))],
+  check: { cases: unaryCases(noAttrs), inputs: [F], secondOrder: true },
+  cost: elementwiseCost(4),
 });
+
+export const sigmoid = (x: Tensor): Tensor => apply1(sigmoidOp, [x], {});

@@ -1,16 +1,21 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
+import { noAttrs, unaryCases } from '../../arb.js';
 import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { mul } from '../binary/mul.js';
+import { sub } from '../binary/sub.js';
+import { elementwiseCost, floatUnaryInfer } from '../infer.js';
 
 export const tanhOp = defineOp({
   name: 'tanh',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('tanh', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'tanh x = (e^x - e^-x) / (e^x + e^-x)',
+  infer: floatUnaryInfer('tanh'),
+  // d/dx tanh x = 1 - tanh² x = 1 - y²
+  vjp: ({ outputs: [y], dOut }) => [mul(dOut, sub(1, mul(y!, y!)))],
+  check: { cases: unaryCases(noAttrs), inputs: [F], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const tanh = (x: Tensor): Tensor => apply1(tanhOp, [x], {});
