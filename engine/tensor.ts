@@ -108,6 +108,29 @@ export class Tensor implements TensorMeta {
     this.dispose();
   }
 
+  /**
+   * Replaces this leaf's values with `src`'s (same shape, dtype and backend), in place: how
+   * optimizers update parameters and loadStateDict fills modules. The old buffer is released.
+   */
+  assign(src: Tensor): this {
+    if (!this.isLeaf) throw new StateError('assign', `tensor #${this.id} is not a leaf (it was produced by ${this.node!.op.name})`);
+    if (src.backend !== this.backend) throw new StateError('assign', `source lives on ${src.backend.name}, target on ${this.backend.name}`);
+    if (src.dtype !== this.dtype || src.shape.length !== this.shape.length || src.shape.some((d, i) => d !== this.shape[i])) {
+      throw new StateError('assign', `source ${fmtShape(src.shape)} ${src.dtype} does not match target ${fmtShape(this.shape)} ${this.dtype}`);
+    }
+    const s = src.storage('assign');
+    refCounts.set(s, (refCounts.get(s) ?? 0) + 1);
+    const old = this.storage('assign');
+    this.storage_ = s;
+    const n = (refCounts.get(old) ?? 1) - 1;
+    if (n > 0) refCounts.set(old, n);
+    else {
+      refCounts.delete(old);
+      this.backend.release(old);
+    }
+    return this;
+  }
+
   /** A new leaf sharing this tensor's buffer, cut from the autodiff graph. */
   detach(): Tensor {
     return new Tensor(this.storage('detach'), this, this.backend, false);

@@ -79,6 +79,28 @@ import { matmulOp } from './linalg/matmul.js';
 import { castOp } from './linalg/cast.js';
 import { softmaxOp } from './nn/softmax.js';
 import { logSoftmaxOp } from './nn/log_softmax.js';
+import { conv1dOp } from './nn/conv1d.js';
+import { conv2dOp } from './nn/conv2d.js';
+import { convTranspose2dOp } from './nn/conv_transpose2d.js';
+import { unfoldOp } from './nn/unfold.js';
+import { foldOp } from './nn/fold.js';
+import { maxPool2dOp } from './nn/max_pool2d.js';
+import { avgPool2dOp } from './nn/avg_pool2d.js';
+import { adaptiveAvgPool2dOp } from './nn/adaptive_avg_pool2d.js';
+import { upsampleOp } from './nn/upsample.js';
+import { embeddingOp } from './nn/embedding.js';
+import { dropoutOp } from './nn/dropout.js';
+import { layerNormOp } from './nn/layer_norm.js';
+import { rmsNormOp } from './nn/rms_norm.js';
+import { batchNormOp } from './nn/batch_norm.js';
+import { groupNormOp } from './nn/group_norm.js';
+import { instanceNormOp } from './nn/instance_norm.js';
+import { scaledDotProductAttentionOp } from './nn/scaled_dot_product_attention.js';
+import { ropeOp } from './nn/rope.js';
+import { segmentSumOp } from './nn/segment_sum.js';
+import { segmentMeanOp } from './nn/segment_mean.js';
+import { segmentMaxOp } from './nn/segment_max.js';
+import { segmentSoftmaxOp } from './nn/segment_softmax.js';
 
 export const OPS = {
   neg: negOp,
@@ -159,6 +181,28 @@ export const OPS = {
   cast: castOp,
   softmax: softmaxOp,
   log_softmax: logSoftmaxOp,
+  conv1d: conv1dOp,
+  conv2d: conv2dOp,
+  conv_transpose2d: convTranspose2dOp,
+  unfold: unfoldOp,
+  fold: foldOp,
+  max_pool2d: maxPool2dOp,
+  avg_pool2d: avgPool2dOp,
+  adaptive_avg_pool2d: adaptiveAvgPool2dOp,
+  upsample: upsampleOp,
+  embedding: embeddingOp,
+  dropout: dropoutOp,
+  layer_norm: layerNormOp,
+  rms_norm: rmsNormOp,
+  batch_norm: batchNormOp,
+  group_norm: groupNormOp,
+  instance_norm: instanceNormOp,
+  scaled_dot_product_attention: scaledDotProductAttentionOp,
+  rope: ropeOp,
+  segment_sum: segmentSumOp,
+  segment_mean: segmentMeanOp,
+  segment_max: segmentMaxOp,
+  segment_softmax: segmentSoftmaxOp,
 } as const;
 
 export type OpName = keyof typeof OPS;

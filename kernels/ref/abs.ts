@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const abs: RefKernel<unknown> = () => {
-  throw new Error('abs: ref kernel not implemented');
-};
+export const abs = mapUnary(Math.abs);

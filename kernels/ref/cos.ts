@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const cos: RefKernel<unknown> = () => {
-  throw new Error('cos: ref kernel not implemented');
-};
+export const cos = mapUnary(Math.cos);

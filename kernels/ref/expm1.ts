@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const expm1: RefKernel<unknown> = () => {
-  throw new Error('expm1: ref kernel not implemented');
-};
+export const expm1 = mapUnary(Math.expm1);

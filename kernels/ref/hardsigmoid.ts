@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const hardsigmoid: RefKernel<unknown> = () => {
-  throw new Error('hardsigmoid: ref kernel not implemented');
-};
+export const hardsigmoid = mapUnary((x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5));

@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const hardswish: RefKernel<unknown> = () => {
-  throw new Error('hardswish: ref kernel not implemented');
-};
+export const hardswish = mapUnary((x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6));

@@ -1,6 +1,9 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import type { HardtanhAttrs } from '../../engine/ops/unary/hardtanh.js';
+import { hardtanhBounds } from '../../engine/ops/unary/util.js';
+import { mapUnary } from './util.js';
 
-export const hardtanh: RefKernel<unknown> = () => {
-  throw new Error('hardtanh: ref kernel not implemented');
-};
+// Comparisons are false for NaN, so NaN passes through (as torch.clamp).
+export const hardtanh = mapUnary<HardtanhAttrs>((x, a) => {
+  const { minVal, maxVal } = hardtanhBounds(a);
+  return x < minVal ? minVal : x > maxVal ? maxVal : x;
+});

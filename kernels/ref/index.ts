@@ -79,6 +79,28 @@ import { matmul } from './matmul.js';
 import { cast } from './cast.js';
 import { softmax } from './softmax.js';
 import { logSoftmax } from './log_softmax.js';
+import { conv1d } from './conv1d.js';
+import { conv2d } from './conv2d.js';
+import { convTranspose2d } from './conv_transpose2d.js';
+import { unfold } from './unfold.js';
+import { fold } from './fold.js';
+import { maxPool2d } from './max_pool2d.js';
+import { avgPool2d } from './avg_pool2d.js';
+import { adaptiveAvgPool2d } from './adaptive_avg_pool2d.js';
+import { upsample } from './upsample.js';
+import { embedding } from './embedding.js';
+import { dropout } from './dropout.js';
+import { layerNorm } from './layer_norm.js';
+import { rmsNorm } from './rms_norm.js';
+import { batchNorm } from './batch_norm.js';
+import { groupNorm } from './group_norm.js';
+import { instanceNorm } from './instance_norm.js';
+import { scaledDotProductAttention } from './scaled_dot_product_attention.js';
+import { rope } from './rope.js';
+import { segmentSum } from './segment_sum.js';
+import { segmentMean } from './segment_mean.js';
+import { segmentMax } from './segment_max.js';
+import { segmentSoftmax } from './segment_softmax.js';
 
 export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   neg,
@@ -159,4 +181,26 @@ export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   cast,
   softmax,
   log_softmax: logSoftmax,
+  conv1d,
+  conv2d,
+  conv_transpose2d: convTranspose2d,
+  unfold,
+  fold,
+  max_pool2d: maxPool2d,
+  avg_pool2d: avgPool2d,
+  adaptive_avg_pool2d: adaptiveAvgPool2d,
+  upsample,
+  embedding,
+  dropout,
+  layer_norm: layerNorm,
+  rms_norm: rmsNorm,
+  batch_norm: batchNorm,
+  group_norm: groupNorm,
+  instance_norm: instanceNorm,
+  scaled_dot_product_attention: scaledDotProductAttention,
+  rope,
+  segment_sum: segmentSum,
+  segment_mean: segmentMean,
+  segment_max: segmentMax,
+  segment_softmax: segmentSoftmax,
 };

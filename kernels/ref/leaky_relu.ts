@@ -1,6 +1,5 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import type { LeakyReluAttrs } from '../../engine/ops/unary/leaky_relu.js';
+import { leakyReluSlope } from '../../engine/ops/unary/util.js';
+import { mapUnary } from './util.js';
 
-export const leakyRelu: RefKernel<unknown> = () => {
-  throw new Error('leaky_relu: ref kernel not implemented');
-};
+export const leakyRelu = mapUnary<LeakyReluAttrs>((x, a) => (x > 0 ? x : x * leakyReluSlope(a)));

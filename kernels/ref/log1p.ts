@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const log1p: RefKernel<unknown> = () => {
-  throw new Error('log1p: ref kernel not implemented');
-};
+export const log1p = mapUnary(Math.log1p);

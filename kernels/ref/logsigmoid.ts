@@ -1,6 +1,5 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { softplus } from './math.js';
+import { mapUnary } from './util.js';
 
-export const logsigmoid: RefKernel<unknown> = () => {
-  throw new Error('logsigmoid: ref kernel not implemented');
-};
+// log σ(x) = -softplus(-x)
+export const logsigmoid = mapUnary((x) => -softplus(-x));

@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { softplus } from './math.js';
+import { mapUnary } from './util.js';
 
-export const mish: RefKernel<unknown> = () => {
-  throw new Error('mish: ref kernel not implemented');
-};
+export const mish = mapUnary((x) => x * Math.tanh(softplus(x)));

@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const reciprocal: RefKernel<unknown> = () => {
-  throw new Error('reciprocal: ref kernel not implemented');
-};
+export const reciprocal = mapUnary((x) => 1 / x);

@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const relu: RefKernel<unknown> = () => {
-  throw new Error('relu: ref kernel not implemented');
-};
+// Math.max propagates NaN, as torch's relu does.
+export const relu = mapUnary((x) => Math.max(x, 0));

@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const rsqrt: RefKernel<unknown> = () => {
-  throw new Error('rsqrt: ref kernel not implemented');
-};
+export const rsqrt = mapUnary((x) => 1 / Math.sqrt(x));

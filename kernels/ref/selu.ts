@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { SELU_ALPHA, SELU_SCALE } from '../../engine/ops/unary/util.js';
+import { mapUnary } from './util.js';
 
-export const selu: RefKernel<unknown> = () => {
-  throw new Error('selu: ref kernel not implemented');
-};
+export const selu = mapUnary((x) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)));

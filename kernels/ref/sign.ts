@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const sign: RefKernel<unknown> = () => {
-  throw new Error('sign: ref kernel not implemented');
-};
+// NOTE: -0 -> 0 (as torch); NaN stays NaN.
+export const sign = mapUnary((x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x));

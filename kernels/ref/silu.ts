@@ -1,6 +1,4 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { sigmoid } from './math.js';
+import { mapUnary } from './util.js';
 
-export const silu: RefKernel<unknown> = () => {
-  throw new Error('silu: ref kernel not implemented');
-};
+export const silu = mapUnary((x) => x * sigmoid(x));

@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const sin: RefKernel<unknown> = () => {
-  throw new Error('sin: ref kernel not implemented');
-};
+export const sin = mapUnary(Math.sin);

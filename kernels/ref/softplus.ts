@@ -1,6 +1,10 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import type { SoftplusAttrs } from '../../engine/ops/unary/softplus.js';
+import { softplusParams } from '../../engine/ops/unary/util.js';
+import { softplus as softplusOf } from './math.js';
+import { mapUnary } from './util.js';
 
-export const softplus: RefKernel<unknown> = () => {
-  throw new Error('softplus: ref kernel not implemented');
-};
+export const softplus = mapUnary<SoftplusAttrs>((x, a) => {
+  const { beta, threshold } = softplusParams(a);
+  const bx = x * beta;
+  return bx > threshold ? x : softplusOf(bx) / beta;
+});

@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const softsign: RefKernel<unknown> = () => {
-  throw new Error('softsign: ref kernel not implemented');
-};
+export const softsign = mapUnary((x) => x / (1 + Math.abs(x)));

@@ -1,6 +1,3 @@
-// STUB: replace with the real kernel.
-import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const sqrt: RefKernel<unknown> = () => {
-  throw new Error('sqrt: ref kernel not implemented');
-};
+export const sqrt = mapUnary(Math.sqrt);

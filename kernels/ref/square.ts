@@ -1,6 +1,8 @@
-// STUB: replace with the real kernel.
 import type { RefKernel } from './types.js';
+import { mapUnary } from './util.js';
 
-export const square: RefKernel<unknown> = () => {
-  throw new Error('square: ref kernel not implemented');
-};
+const float = mapUnary((v) => v * v);
+// NOTE: int32 wraps on overflow like torch; Math.imul keeps the product exact mod 2^32.
+const int = mapUnary((v) => Math.imul(v, v));
+
+export const square: RefKernel<unknown> = (inputs, attrs, outs) => (inputs[0]!.dtype === 'int32' ? int : float)(inputs, attrs, outs);

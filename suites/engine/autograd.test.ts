@@ -172,3 +172,23 @@ describe('memory', () => {
     expect(ref.memory().liveBuffers).toBe(before - 1);
   });
 });
+
+describe('assign', () => {
+  test('replaces a leaf in place and shares the buffer with the source', () => {
+    const ref = getBackend('ref');
+    const p = f64([1, 2]).requireGrad();
+    const before = ref.memory().liveBuffers;
+    const next = noGrad(() => add(p, p));
+    p.assign(next);
+    next.dispose();
+    expect(vals(p)).toEqual([2, 4]);
+    expect(p.requiresGrad).toBe(true);
+    expect(ref.memory().liveBuffers).toBe(before);
+  });
+
+  test('rejects a source of another shape and a non-leaf target', () => {
+    const p = f64([1, 2]).requireGrad();
+    expect(() => p.assign(f64([1, 2, 3]))).toThrow('assign: source (3) float64 does not match target (2) float64');
+    expect(() => mul(p, 2).assign(f64([1, 2]))).toThrow(/assign: .* is not a leaf \(it was produced by mul\)/);
+  });
+});

@@ -158,6 +158,13 @@ describe('pow', () => {
     expect(dB![0]).toBeCloseTo(8 * Math.LN2, 12);
   });
 
+  test('an int32 base still gives the exponent a gradient', () => {
+    // 3^b at b=2: d/db = 9 ln 3 (ln is taken of the base cast to the result dtype)
+    const b = f64([2]).requireGrad();
+    backward(sum(pow(tensor([3], { dtype: 'int32' }), b)));
+    expect(b.grad!.item()).toBeCloseTo(9 * Math.log(3), 12);
+  });
+
   test('torch gradient rules at a == 0 and a < 0', () => {
     // a=0, b=2: d/da = 2*0 = 0, d/db = 0 (torch masks 0^b ln 0 where b >= 0)
     // a=0, b=0: d/da = 0 (torch masks where b == 0), d/db = 0

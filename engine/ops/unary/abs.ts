@@ -1,16 +1,21 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
-import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { noAttrs, unaryCases } from '../../arb.js';
+import { NONZERO, fIn } from '../../check.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { mul } from '../binary/mul.js';
+import { elementwiseCost, numericUnaryInfer } from '../infer.js';
+import { sign } from './sign.js';
 
 export const absOp = defineOp({
   name: 'abs',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('abs', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: '|x| (float or int32)',
+  infer: numericUnaryInfer('abs'),
+  // d|x|/dx = sign(x) (0 at x = 0, as torch)
+  vjp: ({ inputs: [x], dOut }) => [mul(dOut, sign(x!))],
+  check: { cases: unaryCases(noAttrs), inputs: [fIn(NONZERO)], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const abs = (x: Tensor): Tensor => apply1(absOp, [x], {});

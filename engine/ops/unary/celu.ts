@@ -1,16 +1,42 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
 import fc from 'fast-check';
-import { F } from '../../check.js';
+import { unaryCases } from '../../arb.js';
+import { fIn } from '../../check.js';
+import { apply1 } from '../../dispatch.js';
 import { ValueError } from '../../errors.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { elementwiseCost } from '../infer.js';
+import { eluAlpha, eluGrad, floatUnaryAttrInfer, requireNumberAttr } from './util.js';
+
+export interface CeluAttrs {
+  /** Scale and inverse input scale of the negative branch (default 1; must be nonzero). */
+  alpha?: number;
+}
+
+function validate(a: CeluAttrs): void {
+  const alpha = eluAlpha(a);
+  requireNumberAttr('celu', 'alpha', alpha);
+  if (alpha === 0) throw new ValueError('celu', 'alpha 0 is not allowed: celu divides x by alpha');
+}
 
 export const celuOp = defineOp({
   name: 'celu',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('celu', 'not implemented');
+  doc: 'max(0, x) + min(0, alpha·(e^{x/alpha} - 1)) (alpha = 1; Barron 2017)',
+  infer: floatUnaryAttrInfer('celu', validate),
+  // d/dx = x > 0 ? 1 : e^{x/alpha}
+  vjp: ({ inputs: [x], dOut, attrs }) => {
+    const alpha = eluAlpha(attrs);
+    return [eluGrad(x!, dOut, alpha, 1, 1 / alpha)];
   },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  check: {
+    cases: unaryCases<CeluAttrs>(
+      fc.oneof(fc.constant({}), fc.record({ alpha: fc.oneof(fc.double({ min: 0.25, max: 3, noNaN: true }), fc.double({ min: -3, max: -0.5, noNaN: true })) })),
+    ),
+    inputs: [fIn({ low: -2, high: 2, avoid: [0], margin: 0.1 })],
+    secondOrder: true,
+  },
+  cost: elementwiseCost(4),
 });
+
+export const celu = (x: Tensor, attrs: CeluAttrs = {}): Tensor => apply1(celuOp, [x], attrs);

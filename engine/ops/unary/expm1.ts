@@ -1,16 +1,21 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
+import { noAttrs, unaryCases } from '../../arb.js';
 import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { add } from '../binary/add.js';
+import { mul } from '../binary/mul.js';
+import { elementwiseCost, floatUnaryInfer } from '../infer.js';
 
 export const expm1Op = defineOp({
   name: 'expm1',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('expm1', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'e^x - 1, accurate for small |x|',
+  infer: floatUnaryInfer('expm1'),
+  // d(e^x - 1)/dx = e^x = y + 1
+  vjp: ({ outputs: [y], dOut }) => [mul(dOut, add(y!, 1))],
+  check: { cases: unaryCases(noAttrs), inputs: [F], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const expm1 = (x: Tensor): Tensor => apply1(expm1Op, [x], {});

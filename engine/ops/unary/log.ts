@@ -9,9 +9,9 @@ import { elementwiseCost, floatUnaryInfer } from '../infer.js';
 export const logOp = defineOp({
   name: 'log',
   family: 'unary',
-  doc: 'ln x (natural logarithm; -inf at 0, NaN below 0)',
+  doc: 'natural logarithm ln(x) (-inf at 0, NaN below)',
   infer: floatUnaryInfer('log'),
-  // d/dx ln x = 1/x
+  // d ln(x)/dx = 1/x
   vjp: ({ inputs: [x], dOut }) => [div(dOut, x!)],
   check: { cases: unaryCases(noAttrs), inputs: [fIn(POSITIVE)], secondOrder: true },
   cost: elementwiseCost(1),

@@ -1,16 +1,22 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
-import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { noAttrs, unaryCases } from '../../arb.js';
+import { NONZERO, fIn } from '../../check.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { mul } from '../binary/mul.js';
+import { elementwiseCost, floatUnaryInfer } from '../infer.js';
+import { neg } from './neg.js';
+import { square } from './square.js';
 
 export const reciprocalOp = defineOp({
   name: 'reciprocal',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('reciprocal', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: '1/x (±inf at ±0)',
+  infer: floatUnaryInfer('reciprocal'),
+  // d(1/x)/dx = -1/x² = -y²
+  vjp: ({ outputs: [y], dOut }) => [neg(mul(dOut, square(y!)))],
+  check: { cases: unaryCases(noAttrs), inputs: [fIn(NONZERO)], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const reciprocal = (x: Tensor): Tensor => apply1(reciprocalOp, [x], {});

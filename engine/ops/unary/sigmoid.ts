@@ -1,5 +1,5 @@
 import { noAttrs, unaryCases } from '../../arb.js';
-import { F } from '../../check.js';
+import { fIn } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
@@ -10,11 +10,11 @@ import { elementwiseCost, floatUnaryInfer } from '../infer.js';
 export const sigmoidOp = defineOp({
   name: 'sigmoid',
   family: 'unary',
-  doc: 'σ(x) = 1 / (1 + e^-x), computed without overflow for either sign',
+  doc: 'logistic sigmoid σ(x) = 1/(1 + e^-x), computed without overflow',
   infer: floatUnaryInfer('sigmoid'),
-  // dσ/dx = σ(1 - σ) = y (1 - y)
+  // dσ/dx = σ(1 - σ) = y(1 - y)
   vjp: ({ outputs: [y], dOut }) => [mul(dOut, mul(y!, sub(1, y!)))],
-  check: { cases: unaryCases(noAttrs), inputs: [F], secondOrder: true },
+  check: { cases: unaryCases(noAttrs), inputs: [fIn({ low: -4, high: 4 })], secondOrder: true },
   cost: elementwiseCost(4),
 });
 

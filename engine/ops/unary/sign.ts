@@ -1,16 +1,20 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
-import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { noAttrs, unaryCases } from '../../arb.js';
+import { NONZERO, fIn } from '../../check.js';
+import { zerosLike } from '../../creation.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { elementwiseCost, numericUnaryInfer } from '../infer.js';
 
 export const signOp = defineOp({
   name: 'sign',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('sign', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'sign(x): -1, 0 or 1 (float or int32; NaN stays NaN)',
+  infer: numericUnaryInfer('sign'),
+  // d sign(x)/dx = 0 (almost everywhere; torch also returns zeros)
+  vjp: ({ dOut }) => [zerosLike(dOut)],
+  check: { cases: unaryCases(noAttrs), inputs: [fIn(NONZERO)], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const sign = (x: Tensor): Tensor => apply1(signOp, [x], {});

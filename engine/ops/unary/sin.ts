@@ -1,16 +1,21 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
-import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { noAttrs, unaryCases } from '../../arb.js';
+import { fIn } from '../../check.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { mul } from '../binary/mul.js';
+import { elementwiseCost, floatUnaryInfer } from '../infer.js';
+import { cos } from './cos.js';
 
 export const sinOp = defineOp({
   name: 'sin',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('sin', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'sin(x), x in radians',
+  infer: floatUnaryInfer('sin'),
+  // d sin(x)/dx = cos(x)
+  vjp: ({ inputs: [x], dOut }) => [mul(dOut, cos(x!))],
+  check: { cases: unaryCases(noAttrs), inputs: [fIn({ low: -4, high: 4 })], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const sin = (x: Tensor): Tensor => apply1(sinOp, [x], {});

@@ -1,16 +1,20 @@
-// STUB: replace with the real definition (see engine/ops/binary/add.ts, unary/exp.ts, reduce/sum.ts).
-import fc from 'fast-check';
+import { noAttrs, unaryCases } from '../../arb.js';
 import { F } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import type { Tensor } from '../../tensor.js';
+import { mul } from '../binary/mul.js';
+import { elementwiseCost, numericUnaryInfer } from '../infer.js';
 
 export const squareOp = defineOp({
   name: 'square',
   family: 'unary',
-  doc: 'not implemented',
-  infer: (): never => {
-    throw new ValueError('square', 'not implemented');
-  },
-  check: { cases: fc.constant({ shapes: [[1]], attrs: {} }), inputs: [F], secondOrder: false },
-  cost: () => ({ flops: 0, bytes: 0 }),
+  doc: 'x² (float or int32; int32 wraps on overflow)',
+  infer: numericUnaryInfer('square'),
+  // d x²/dx = 2x
+  vjp: ({ inputs: [x], dOut }) => [mul(dOut, mul(x!, 2))],
+  check: { cases: unaryCases(noAttrs), inputs: [F], secondOrder: true },
+  cost: elementwiseCost(1),
 });
+
+export const square = (x: Tensor): Tensor => apply1(squareOp, [x], {});
