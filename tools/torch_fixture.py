@@ -157,5 +157,186 @@ case('matmul', [rnd((4, 3)), rnd((5, 4))], {'transA': True, 'transB': True}, lam
 case('cast', [rnd(S, -3, 3)], {'dtype': 'int32'}, lambda x: x.int())
 case('cast', [rnd(S, -1, 1)], {'dtype': 'bool'}, lambda x: x != 0)
 
+# --- norms ---
+xn = rnd((2, 3, 4))
+wn, bn = rnd((3, 4)), rnd((3, 4))
+case('layer_norm', [xn, wn, bn], {'normalizedShape': [3, 4]}, lambda x, w, b: F.layer_norm(x, [3, 4], w, b, 1e-5))
+case('layer_norm', [xn], {'normalizedShape': [4], 'eps': 0.1}, lambda x: F.layer_norm(x, [4], eps=0.1))
+case('layer_norm', [xn, rnd((4,))], {'normalizedShape': [4]}, lambda x, w: F.layer_norm(x, [4], w))
+# torch 1.13 has no F.rms_norm: its definition, y = x / sqrt(mean(x^2) + eps) * w (eps default finfo(dtype).eps).
+def rms(x, k, w=None, eps=None):
+    e = torch.finfo(x.dtype).eps if eps is None else eps
+    y = x * torch.rsqrt(x.pow(2).mean(dim=tuple(range(-k, 0)), keepdim=True) + e)
+    return y if w is None else y * w
+case('rms_norm', [xn, rnd((4,))], {'normalizedShape': [4], 'eps': 1e-6}, lambda x, w: rms(x, 1, w, 1e-6))
+case('rms_norm', [xn], {'normalizedShape': [3, 4]}, lambda x: rms(x, 2))
+xb = rnd((4, 3, 2, 2))
+wc, bc, mc, vc = rnd((3,)), rnd((3,)), rnd((3,)), rnd((3,), 0.25, 3)
+case('batch_norm', [xb, wc, bc], {'training': True}, lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True))
+case('batch_norm', [xb, mc, vc], {'training': True, 'runningStats': True, 'eps': 0.1},
+     lambda x, m, v: F.batch_norm(x, m.clone(), v.clone(), training=True, eps=0.1))
+case('batch_norm', [rnd((4, 3, 5)), mc, vc, wc, bc], {'training': False, 'runningStats': True},
+     lambda x, m, v, w, b: F.batch_norm(x, m, v, w, b, training=False))
+case('batch_norm', [rnd((5, 3)), mc, vc, wc], {'training': False, 'runningStats': True, 'eps': 0.01},
+     lambda x, m, v, w: F.batch_norm(x, m, v, w, None, training=False, eps=0.01))
+xg6 = rnd((2, 6, 3, 2))
+case('group_norm', [xg6, rnd((6,)), rnd((6,))], {'numGroups': 3}, lambda x, w, b: F.group_norm(x, 3, w, b))
+case('group_norm', [xg6], {'numGroups': 2, 'eps': 0.1}, lambda x: F.group_norm(x, 2, eps=0.1))
+case('group_norm', [rnd((3, 4))], {'numGroups': 4}, lambda x: F.group_norm(x, 4))
+xi = rnd((2, 3, 4, 4))
+case('instance_norm', [xi, wc, bc], {}, lambda x, w, b: F.instance_norm(x, weight=w, bias=b))
+case('instance_norm', [rnd((2, 3, 5))], {'eps': 0.1}, lambda x: F.instance_norm(x, eps=0.1))
+we = rnd((5, 4))
+case('embedding', [ints((2, 3), 0, 5), we], {'paddingIdx': 1}, lambda i, w: F.embedding(i, w, padding_idx=1))
+case('embedding', [ints((7,), 0, 5), we], {}, lambda i, w: F.embedding(i, w))
+
+# --- attention ---
+# torch 1.13 has no F.scaled_dot_product_attention: softmax(scale·q kᵀ + bias) v is computed here with
+# kv heads expanded by repeat_interleave. The op's inputs are q, k, v, an additive bias, a bool mask
+# and a bool key padding mask (absent ones are the 0-d placeholders the user function builds).
+# causal is bottom-right aligned (query i sits at Tk - Tq + i); a row whose scores are all -inf after
+# masking gives 0, as torch >= 2.5's math path does with its _safe_softmax.
+def sdpa_ref(q, k, v, bias, mask, pad, causal=False, scale=None):
+    B, H, Tq, D = q.shape
+    Tk = k.shape[2]
+    G = H // k.shape[1]
+    ke, ve = k.repeat_interleave(G, dim=1), v.repeat_interleave(G, dim=1)
+    s = (q @ ke.transpose(-1, -2)) * (scale if scale is not None else 1 / math.sqrt(D)) + bias
+    padded = pad.reshape(pad.shape[0], 1, 1, pad.shape[1]) if pad.dim() == 2 else pad
+    keep = (mask & ~padded).expand(B, H, Tq, Tk)
+    if causal:
+        keep = keep & torch.ones(Tq, Tk, dtype=torch.bool).tril(Tk - Tq)
+    masked = s.masked_fill(~keep, float('-inf'))
+    p = torch.softmax(masked, -1)
+    p = torch.where(masked.isneginf().all(-1, keepdim=True), torch.zeros((), dtype=torch.float64), p)
+    return p @ ve
+
+
+def sdpa_case(q, k, v, bias=None, mask=None, pad=None, **attrs):
+    bias = torch.zeros((), dtype=torch.float64) if bias is None else bias
+    mask = torch.ones((), dtype=torch.bool) if mask is None else mask
+    pad = torch.zeros((), dtype=torch.bool) if pad is None else pad
+    fn = lambda *xs: sdpa_ref(*xs, causal=attrs.get('causal', False), scale=attrs.get('scale'))
+    case('scaled_dot_product_attention', [q, k, v, bias, mask, pad], attrs, fn)
+
+
+# MHA, causal with Tq < Tk and an additive mask broadcast over the batch.
+sdpa_case(rnd((2, 4, 3, 5)), rnd((2, 4, 5, 5)), rnd((2, 4, 5, 5)), bias=rnd((1, 4, 3, 5)), causal=True)
+# GQA (4 query heads on 2 kv heads), bool mask, key padding, Dv != D, explicit scale.
+sdpa_case(rnd((2, 4, 3, 4)), rnd((2, 2, 6, 4)), rnd((2, 2, 6, 3)), mask=rnd((2, 1, 3, 6)) > -1.2, pad=rnd((2, 6)) > 1.2, scale=0.3)
+# MQA, causal with Tq > Tk: the first two queries see no key and give 0.
+sdpa_case(rnd((1, 3, 4, 2)), rnd((1, 1, 2, 2)), rnd((1, 1, 2, 2)), causal=True)
+# A row whose keys all carry additive -inf is 0 (_safe_softmax).
+ninf = float('-inf')
+sdpa_case(rnd((1, 1, 2, 3)), rnd((1, 1, 3, 3)), rnd((1, 1, 3, 2)), bias=torch.tensor([[ninf, ninf, ninf], [0.0, ninf, 1.0]], dtype=torch.float64))
+
+
+# RoPE by its formula (spec §4.4): pair i of token t turned by (offset + t)·base^(−2i/d).
+def rope_ref(x, base=10000.0, offset=0, interleaved=True, rotaryDim=None, inverse=False):
+    T, D = x.shape[-2], x.shape[-1]
+    d = D if rotaryDim is None else rotaryDim
+    sign = -1.0 if inverse else 1.0
+    pos = torch.arange(T, dtype=torch.float64) + offset
+    y = x.clone()
+    for i in range(d // 2):
+        ang = sign * pos * base ** (-2.0 * i / d)
+        ia, ib = (2 * i, 2 * i + 1) if interleaved else (i, i + d // 2)
+        a, b = x[..., ia], x[..., ib]
+        y[..., ia] = a * torch.cos(ang) - b * torch.sin(ang)
+        y[..., ib] = a * torch.sin(ang) + b * torch.cos(ang)
+    return y
+
+
+case('rope', [rnd((2, 3, 5, 8))], {'offset': 3}, lambda x: rope_ref(x, offset=3))
+case('rope', [rnd((3, 6))], {'interleaved': False, 'rotaryDim': 4}, lambda x: rope_ref(x, interleaved=False, rotaryDim=4))
+case('rope', [rnd((2, 4, 6))], {'base': 100, 'inverse': True, 'offset': 1}, lambda x: rope_ref(x, base=100.0, inverse=True, offset=1))
+
+
+# Segment ops with index_add_ / scatter_reduce (torch_scatter semantics: empty segments are 0).
+def seg_sum(x, ids, n):
+    return torch.zeros((n,) + tuple(x.shape[1:]), dtype=x.dtype).index_add_(0, ids, x)
+
+
+def seg_mean(x, ids, n):
+    count = torch.zeros(n, dtype=x.dtype).index_add_(0, ids, torch.ones(len(ids), dtype=x.dtype))
+    return seg_sum(x, ids, n) / count.clamp(min=1).reshape((n,) + (1,) * (x.dim() - 1))
+
+
+def seg_max(x, ids, n):
+    idx = ids.reshape((-1,) + (1,) * (x.dim() - 1)).expand_as(x)
+    return torch.zeros((n,) + tuple(x.shape[1:]), dtype=x.dtype).scatter_reduce(0, idx, x, 'amax', include_self=False)
+
+
+def seg_softmax(x, ids, n):
+    e = (x - seg_max(x, ids, n)[ids]).exp()
+    return e / seg_sum(e, ids, n)[ids]
+
+
+xseg, iseg = rnd((7, 2, 3)), torch.tensor([4, 0, 4, 2, 0, 0, 4])  # segments 1 and 3 of 5 are empty
+for name, fn in {'segment_sum': seg_sum, 'segment_mean': seg_mean, 'segment_max': seg_max, 'segment_softmax': seg_softmax}.items():
+    case(name, [xseg, iseg], {'numSegments': 5}, lambda x, i, fn=fn: fn(x, i, 5))
+case('segment_softmax', [rnd((6,), -30, 30), ints((6,), 0, 3)], {'numSegments': 3}, lambda x, i: seg_softmax(x, i, 3))
+case('segment_sum', [ints((5,), -3, 4), ints((5,), 0, 2)], {'numSegments': 2}, lambda x, i: seg_sum(x, i, 2))
+
+# --- conv, pooling, resampling ---
+# Convolutions with groups (depthwise too), stride, padding ('same' with even kernels is asymmetric),
+# dilation; conv_transpose2d with output_padding (also >= stride when below dilation); unfold/fold;
+# pools with ceil_mode, padding, dilation, count_include_pad, divisor_override; adaptive pooling
+# and upsampling in both modes (nearest uses torch's float32 legacy index rule).
+case('conv1d', [rnd((2, 4, 9)), rnd((6, 2, 3)), rnd((6,))], {'stride': 2, 'padding': 1, 'dilation': 2, 'groups': 2},
+     lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1, dilation=2, groups=2))
+case('conv1d', [rnd((1, 3, 7)), rnd((3, 1, 4))], {'padding': 'same', 'groups': 3}, lambda x, w: F.conv1d(x, w, padding='same', groups=3))
+case('conv1d', [rnd((2, 2, 6)), rnd((3, 2, 2)), rnd((3,))], {'padding': 'valid', 'stride': 3}, lambda x, w, b: F.conv1d(x, w, b, stride=3, padding='valid'))
+case('conv2d', [rnd((2, 4, 7, 6)), rnd((6, 2, 3, 2)), rnd((6,))], {'stride': [2, 1], 'padding': [1, 0], 'dilation': [1, 2], 'groups': 2},
+     lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=(1, 0), dilation=(1, 2), groups=2))
+case('conv2d', [rnd((1, 3, 5, 5)), rnd((6, 1, 3, 3))], {'stride': 2, 'padding': 1, 'groups': 3}, lambda x, w: F.conv2d(x, w, stride=2, padding=1, groups=3))
+case('conv2d', [rnd((1, 2, 5, 6)), rnd((3, 2, 2, 4)), rnd((3,))], {'padding': 'same', 'dilation': [2, 1]},
+     lambda x, w, b: F.conv2d(x, w, b, padding='same', dilation=(2, 1)))
+case('conv2d', [rnd((2, 1, 8, 7)), rnd((2, 1, 3, 3))], {'padding': 'valid', 'stride': 3}, lambda x, w: F.conv2d(x, w, stride=3, padding='valid'))
+case('conv_transpose2d', [rnd((2, 4, 3, 4)), rnd((4, 3, 3, 2)), rnd((6,))],
+     {'stride': [2, 3], 'padding': [1, 0], 'outputPadding': [1, 2], 'dilation': [1, 2], 'groups': 2},
+     lambda x, w, b: F.conv_transpose2d(x, w, b, stride=(2, 3), padding=(1, 0), output_padding=(1, 2), dilation=(1, 2), groups=2))
+case('conv_transpose2d', [rnd((1, 2, 3, 3)), rnd((2, 2, 2, 2))], {'dilation': 3, 'outputPadding': 2, 'padding': 1},
+     lambda x, w: F.conv_transpose2d(x, w, dilation=3, output_padding=2, padding=1))
+case('conv_transpose2d', [rnd((1, 3, 2, 3)), rnd((3, 1, 3, 3)), rnd((3,))], {'stride': 2, 'groups': 3},
+     lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, groups=3))
+ufa = {'kernelSize': [2, 3], 'dilation': [2, 1], 'padding': [1, 2], 'stride': [2, 1]}
+ufk = dict(kernel_size=(2, 3), dilation=(2, 1), padding=(1, 2), stride=(2, 1))
+case('unfold', [rnd((2, 3, 5, 6))], ufa, lambda x: F.unfold(x, **ufk))
+case('fold', [rnd((2, 18, F.unfold(torch.zeros(1, 1, 5, 6), **ufk).shape[2]))], dict(ufa, outputSize=[5, 6]), lambda c: F.fold(c, (5, 6), **ufk))
+case('fold', [rnd((1, 8, 9))], {'outputSize': 4, 'kernelSize': 2, 'padding': 1, 'stride': 2}, lambda c: F.fold(c, 4, 2, padding=1, stride=2))
+mp = lambda **kw: (lambda x: F.max_pool2d(x, return_indices=True, **kw))
+case('max_pool2d', [rnd((2, 3, 7, 8))], {'kernelSize': 3, 'stride': 2, 'padding': 1, 'ceilMode': True}, mp(kernel_size=3, stride=2, padding=1, ceil_mode=True))
+case('max_pool2d', [rnd((1, 2, 6, 7))], {'kernelSize': [2, 3], 'stride': [2, 1], 'dilation': [2, 1], 'padding': [1, 1]},
+     mp(kernel_size=(2, 3), stride=(2, 1), dilation=(2, 1), padding=(1, 1)))
+case('max_pool2d', [rnd((1, 2, 5, 5))], {'kernelSize': 2, 'ceilMode': True}, mp(kernel_size=2, ceil_mode=True))
+xa = rnd((2, 3, 7, 8))
+case('avg_pool2d', [xa], {'kernelSize': 3, 'stride': 2, 'padding': 1, 'ceilMode': True}, lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True))
+case('avg_pool2d', [xa], {'kernelSize': 3, 'stride': 2, 'padding': 1, 'ceilMode': True, 'countIncludePad': False},
+     lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False))
+case('avg_pool2d', [xa], {'kernelSize': [2, 3], 'stride': [1, 2], 'padding': [1, 1], 'divisorOverride': 5},
+     lambda x: F.avg_pool2d(x, (2, 3), (1, 2), (1, 1), divisor_override=5))
+case('avg_pool2d', [rnd((1, 2, 5, 5))], {'kernelSize': 2, 'ceilMode': True, 'countIncludePad': False}, lambda x: F.avg_pool2d(x, 2, ceil_mode=True, count_include_pad=False))
+xr = rnd((2, 3, 7, 5))
+case('adaptive_avg_pool2d', [xr], {'outputSize': [3, 4]}, lambda x: F.adaptive_avg_pool2d(x, (3, 4)))
+case('adaptive_avg_pool2d', [xr], {'outputSize': [10, 2]}, lambda x: F.adaptive_avg_pool2d(x, (10, 2)))
+case('adaptive_avg_pool2d', [xr], {'outputSize': 1}, lambda x: F.adaptive_avg_pool2d(x, 1))
+xu = rnd((1, 2, 3, 4))
+case('upsample', [xu], {'size': [7, 5]}, lambda x: F.interpolate(x, size=(7, 5), mode='nearest'))
+case('upsample', [xu], {'scaleFactor': 2}, lambda x: F.interpolate(x, scale_factor=2, mode='nearest'))
+case('upsample', [xu], {'scaleFactor': [1.7, 2.5]}, lambda x: F.interpolate(x, scale_factor=(1.7, 2.5), mode='nearest'))
+case('upsample', [rnd((1, 1, 5, 9))], {'scaleFactor': 0.6}, lambda x: F.interpolate(x, scale_factor=0.6, mode='nearest'))
+case('upsample', [rnd((1, 1, 3, 10))], {'size': [9, 30]}, lambda x: F.interpolate(x, size=(9, 30), mode='nearest'))
+# torch's nearest index is computed in float32: these pick a different pixel than exact arithmetic
+# (column 33 of 16·2.2: 33/2.2 = 15 exactly, 14.999… in float64; column 41 of 2 → 82: 0, not 1).
+case('upsample', [rnd((1, 1, 2, 16))], {'scaleFactor': 2.2}, lambda x: F.interpolate(x, scale_factor=2.2, mode='nearest'))
+case('upsample', [rnd((1, 1, 2, 2))], {'size': [3, 82]}, lambda x: F.interpolate(x, size=(3, 82), mode='nearest'))
+
+case('upsample', [xu], {'size': [5, 7], 'mode': 'bilinear'}, lambda x: F.interpolate(x, size=(5, 7), mode='bilinear', align_corners=False))
+case('upsample', [xu], {'size': [5, 7], 'mode': 'bilinear', 'alignCorners': True}, lambda x: F.interpolate(x, size=(5, 7), mode='bilinear', align_corners=True))
+case('upsample', [rnd((1, 2, 6, 8))], {'scaleFactor': 0.5, 'mode': 'bilinear'}, lambda x: F.interpolate(x, scale_factor=0.5, mode='bilinear'))
+case('upsample', [xu], {'scaleFactor': [1.5, 2.5], 'mode': 'bilinear'}, lambda x: F.interpolate(x, scale_factor=(1.5, 2.5), mode='bilinear'))
+case('upsample', [xu], {'size': [1, 6], 'mode': 'bilinear', 'alignCorners': True}, lambda x: F.interpolate(x, size=(1, 6), mode='bilinear', align_corners=True))
+
 json.dump({'torch': torch.__version__, 'cases': cases}, sys.stdout, separators=(',', ':'))
 sys.stdout.write('\n')

@@ -1,6 +1,14 @@
-// STUB: replace with the real kernel.
+import { allocArray } from '../../engine/dtype.js';
+import { adaptiveGeom, type AdaptiveAvgPool2dAttrs } from '../../engine/ops/nn/conv-util.js';
+import { sizeOf } from '../../engine/shape.js';
+import { applyTaps } from './conv-util.js';
 import type { RefKernel } from './types.js';
 
-export const adaptiveAvgPool2d: RefKernel<unknown> = () => {
-  throw new Error('adaptive_avg_pool2d: ref kernel not implemented');
+// y[p, i, j] = Σ_{a ∈ rows(i), b ∈ cols(j)} x[p, a, b] / (|rows(i)| · |cols(j)|).
+export const adaptiveAvgPool2d: RefKernel<AdaptiveAvgPool2dAttrs> = ([x], attrs, [o]) => {
+  const { taps } = adaptiveGeom(x!, attrs);
+  const [N, C, H, W] = x!.shape as [number, number, number, number];
+  const out = allocArray(o!.dtype, sizeOf(o!.shape));
+  applyTaps(x!.data, N * C, H, W, taps[0], taps[1], out);
+  return [out];
 };

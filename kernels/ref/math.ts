@@ -34,14 +34,19 @@ function erfSeries(a: number): number {
 }
 
 /**
- * erfc(x) for x ≥ CF_MIN by the continued fraction, evaluated backwards from a depth that grows
- * like 1/x² (the convergence rate); backward evaluation of this positive fraction is stable.
+ * The continued fraction K(x) = x + (1/2)/(x + 1/(x + (3/2)/(x + ...))), so that
+ * erfc(x) = e^{-x²}/(√π·K(x)) for x ≥ CF_MIN. It is evaluated backwards from a depth that grows
+ * like 1/x² (its convergence rate); backward evaluation of this positive fraction is stable.
  */
-function erfcFraction(x: number): number {
+function laplaceFraction(x: number): number {
   const depth = Math.ceil(250 / (x * x)) + 20;
   let t = x;
   for (let n = depth; n >= 1; n--) t = x + n / 2 / t;
-  return (INV_SQRT_PI * expNegSquare(x)) / t;
+  return t;
+}
+
+function erfcFraction(x: number): number {
+  return (INV_SQRT_PI * expNegSquare(x)) / laplaceFraction(x);
 }
 
 /** The error function erf(x) = (2/√π) ∫₀ˣ e^{-t²} dt. */
@@ -59,6 +64,20 @@ export function erfc(x: number): number {
   if (x < CF_MIN) return 1 - erf(x); // erf(x) ≤ 0.53 here: at most one bit is lost
   if (x > ERFC_UNDERFLOW) return 0;
   return erfcFraction(x);
+}
+
+/**
+ * The standard normal CDF Φ(x) = erfc(-x/√2)/2. In the left tail e^{-x²/2} is taken of x itself,
+ * not of the rounded x/√2 (whose rounding error would be amplified x² times).
+ */
+export function normalCdf(x: number): number {
+  const z = -x * Math.SQRT1_2;
+  if (!(z >= CF_MIN)) return 0.5 * erfc(z);
+  if (z > ERFC_UNDERFLOW) return 0;
+  const hi = Math.fround(x);
+  const lo = x - hi;
+  const e = Math.exp(-0.5 * hi * hi) * Math.exp(-0.5 * lo * (x + hi)); // e^{-x²/2}, x² split as in expNegSquare
+  return (0.5 * INV_SQRT_PI * e) / laplaceFraction(z);
 }
 
 /** Logistic sigmoid 1/(1+e^{-x}), without overflow for either sign. */

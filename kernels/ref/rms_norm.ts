@@ -1,6 +1,9 @@
-// STUB: replace with the real kernel.
+import { rmsEps, trailingPlan } from '../../engine/ops/nn/norm-util.js';
+import type { RmsNormAttrs } from '../../engine/ops/nn/rms_norm.js';
+import { normalize } from './layer_norm.js';
 import type { RefKernel } from './types.js';
 
-export const rmsNorm: RefKernel<unknown> = () => {
-  throw new Error('rms_norm: ref kernel not implemented');
-};
+// y = x / sqrt(mean(x^2) + eps) * weight over the trailing normalizedShape dims.
+export const rmsNorm: RefKernel<RmsNormAttrs> = ([x, w], attrs, [o]) => [
+  normalize(x!, trailingPlan(x!.shape, attrs.normalizedShape), rmsEps(attrs.eps, x!.dtype), true, w, undefined, o!),
+];

@@ -1,22 +1,22 @@
 import fc from 'fast-check';
 import { unaryCases } from '../../arb.js';
+import type { TensorMeta } from '../../backend.js';
 import { fIn } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
-import { ValueError } from '../../errors.js';
 import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { elementwiseCost } from '../infer.js';
-import { eluAlpha, eluGrad, floatUnaryAttrInfer, requireNumberAttr } from './util.js';
+import { attrError, eluAlpha, eluGrad, floatUnaryAttrInfer, requireNumberAttr } from './util.js';
 
 export interface CeluAttrs {
   /** Scale and inverse input scale of the negative branch (default 1; must be nonzero). */
   alpha?: number;
 }
 
-function validate(a: CeluAttrs): void {
+function validate(a: CeluAttrs, x: TensorMeta): void {
   const alpha = eluAlpha(a);
-  requireNumberAttr('celu', 'alpha', alpha);
-  if (alpha === 0) throw new ValueError('celu', 'alpha 0 is not allowed: celu divides x by alpha');
+  requireNumberAttr('celu', 'alpha', alpha, x);
+  if (alpha === 0) throw attrError('celu', 'alpha 0', x, 'must be nonzero (celu divides x by alpha)');
 }
 
 export const celuOp = defineOp({

@@ -16,7 +16,7 @@ export const eluOp = defineOp({
   name: 'elu',
   family: 'unary',
   doc: 'x > 0 ? x : alpha·(e^x - 1) (alpha = 1)',
-  infer: floatUnaryAttrInfer('elu', (a: EluAttrs) => requireNumberAttr('elu', 'alpha', eluAlpha(a))),
+  infer: floatUnaryAttrInfer('elu', (a: EluAttrs, x) => requireNumberAttr('elu', 'alpha', eluAlpha(a), x)),
   // d/dx = x > 0 ? 1 : alpha·e^x
   vjp: ({ inputs: [x], dOut, attrs }) => [eluGrad(x!, dOut, eluAlpha(attrs), 1, 1)],
   check: {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { unaryCases } from '../../arb.js';
+import type { TensorMeta } from '../../backend.js';
 import { fIn } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
-import { ValueError } from '../../errors.js';
 import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { add } from '../binary/add.js';
@@ -11,12 +11,12 @@ import { mul } from '../binary/mul.js';
 import { sub } from '../binary/sub.js';
 import { where } from '../binary/where.js';
 import { lt } from '../compare/lt.js';
-import { elementwiseCost, floatUnaryInfer } from '../infer.js';
+import { elementwiseCost } from '../infer.js';
 import { abs } from './abs.js';
 import { exp } from './exp.js';
 import { sigmoid } from './sigmoid.js';
 import { square } from './square.js';
-import { geluApproximate } from './util.js';
+import { attrError, floatUnaryAttrInfer, geluApproximate } from './util.js';
 
 // Paper: Hendrycks & Gimpel 2016, "Gaussian Error Linear Units (GELUs)".
 export interface GeluAttrs {
@@ -57,19 +57,17 @@ function tanhGrad(x: Tensor): Tensor {
   return add(s, mul(mul(x, mul(s, sub(1, s))), du));
 }
 
-function validate(a: GeluAttrs): void {
+function validate(a: GeluAttrs, x: TensorMeta): void {
   const m = geluApproximate(a);
-  if (m !== 'none' && m !== 'tanh') throw new ValueError('gelu', `approximate '${String(m)}' must be 'none' or 'tanh'`);
+  if (m !== 'none' && m !== 'tanh') throw attrError('gelu', `approximate '${String(m)}'`, x, "must be 'none' or 'tanh'");
 }
 
 export const geluOp = defineOp({
   name: 'gelu',
   family: 'unary',
   doc: "x·Φ(x) = x/2·(1 + erf(x/√2)); approximate 'tanh': x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))",
-  infer: (inputs, attrs: GeluAttrs) => {
-    validate(attrs);
-    return floatUnaryInfer('gelu')(inputs);
-  },
+  infer: floatUnaryAttrInfer('gelu', validate),
+  // d/dx = Φ(x) + x·φ(x) (exact form); the tanh form's derivative is in tanhGrad
   vjp: ({ inputs: [x], outputs: [y], dOut, attrs }) => [mul(dOut, geluApproximate(attrs) === 'tanh' ? tanhGrad(x!) : exactGrad(x!, y!))],
   check: {
     cases: unaryCases<GeluAttrs>(fc.constantFrom<GeluAttrs>({}, { approximate: 'none' }, { approximate: 'tanh' })),

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { unaryCases } from '../../arb.js';
+import type { TensorMeta } from '../../backend.js';
 import { fIn } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
-import { ValueError } from '../../errors.js';
 import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { where } from '../binary/where.js';
 import { gt } from '../compare/gt.js';
 import { lt } from '../compare/lt.js';
 import { elementwiseCost } from '../infer.js';
-import { floatUnaryAttrInfer, hardtanhBounds, requireNumberAttr, valuesAwayFrom } from './util.js';
+import { attrError, floatUnaryAttrInfer, hardtanhBounds, requireNumberAttr, valuesAwayFrom } from './util.js';
 
 export interface HardtanhAttrs {
   /** Lower bound (default -1). */
@@ -18,11 +18,11 @@ export interface HardtanhAttrs {
   maxVal?: number;
 }
 
-function validate(a: HardtanhAttrs): void {
+function validate(a: HardtanhAttrs, x: TensorMeta): void {
   const { minVal, maxVal } = hardtanhBounds(a);
-  requireNumberAttr('hardtanh', 'minVal', minVal, true);
-  requireNumberAttr('hardtanh', 'maxVal', maxVal, true);
-  if (minVal > maxVal) throw new ValueError('hardtanh', `minVal ${minVal} is greater than maxVal ${maxVal}`);
+  requireNumberAttr('hardtanh', 'minVal', minVal, x, true);
+  requireNumberAttr('hardtanh', 'maxVal', maxVal, x, true);
+  if (minVal > maxVal) throw attrError('hardtanh', `minVal ${minVal} and maxVal ${maxVal}`, x, 'minVal must not be greater than maxVal');
 }
 
 const bounds = fc.oneof(

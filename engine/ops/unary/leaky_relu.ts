@@ -19,7 +19,7 @@ export const leakyReluOp = defineOp({
   name: 'leaky_relu',
   family: 'unary',
   doc: 'x > 0 ? x : negativeSlope·x (negativeSlope = 0.01)',
-  infer: floatUnaryAttrInfer('leaky_relu', (a: LeakyReluAttrs) => requireNumberAttr('leaky_relu', 'negativeSlope', leakyReluSlope(a))),
+  infer: floatUnaryAttrInfer('leaky_relu', (a: LeakyReluAttrs, x) => requireNumberAttr('leaky_relu', 'negativeSlope', leakyReluSlope(a), x)),
   // d/dx = x > 0 ? 1 : negativeSlope
   vjp: ({ inputs: [x], dOut, attrs }) => [where(gt(x!, 0), dOut, mul(dOut, leakyReluSlope(attrs)))],
   check: {

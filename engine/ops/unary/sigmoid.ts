@@ -13,6 +13,7 @@ export const sigmoidOp = defineOp({
   doc: 'logistic sigmoid σ(x) = 1/(1 + e^-x), computed without overflow',
   infer: floatUnaryInfer('sigmoid'),
   // dσ/dx = σ(1 - σ) = y(1 - y)
+  // NOTE: as in torch, 1 - y rounds to 0 for x > 37, so the gradient there is 0, not ~e^{-x}.
   vjp: ({ outputs: [y], dOut }) => [mul(dOut, mul(y!, sub(1, y!)))],
   check: { cases: unaryCases(noAttrs), inputs: [fIn({ low: -4, high: 4 })], secondOrder: true },
   cost: elementwiseCost(4),

@@ -9,6 +9,7 @@ import { elementwiseCost, numericUnaryInfer } from '../infer.js';
 export const signOp = defineOp({
   name: 'sign',
   family: 'unary',
+  // NOTE: sign(NaN) is NaN (NumPy, IEEE); torch returns 0 there (pytorch/pytorch#41245, a known bug).
   doc: 'sign(x): -1, 0 or 1 (float or int32; NaN stays NaN)',
   infer: numericUnaryInfer('sign'),
   // d sign(x)/dx = 0 (almost everywhere; torch also returns zeros)

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { unaryCases } from '../../arb.js';
+import type { TensorMeta } from '../../backend.js';
 import { fIn } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
-import { ValueError } from '../../errors.js';
 import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { mul } from '../binary/mul.js';
@@ -10,7 +10,7 @@ import { where } from '../binary/where.js';
 import { gt } from '../compare/gt.js';
 import { elementwiseCost } from '../infer.js';
 import { sigmoid } from './sigmoid.js';
-import { floatUnaryAttrInfer, requireNumberAttr, softplusParams, valuesAwayFrom } from './util.js';
+import { attrError, floatUnaryAttrInfer, requireNumberAttr, softplusParams, valuesAwayFrom } from './util.js';
 
 export interface SoftplusAttrs {
   /** Sharpness: softplus(x) = log(1 + e^{βx})/β (default 1; nonzero). */
@@ -19,11 +19,11 @@ export interface SoftplusAttrs {
   threshold?: number;
 }
 
-function validate(a: SoftplusAttrs): void {
+function validate(a: SoftplusAttrs, x: TensorMeta): void {
   const { beta, threshold } = softplusParams(a);
-  requireNumberAttr('softplus', 'beta', beta);
-  requireNumberAttr('softplus', 'threshold', threshold, true);
-  if (beta === 0) throw new ValueError('softplus', 'beta 0 is not allowed: softplus divides by beta');
+  requireNumberAttr('softplus', 'beta', beta, x);
+  requireNumberAttr('softplus', 'threshold', threshold, x, true);
+  if (beta === 0) throw attrError('softplus', 'beta 0', x, 'must be nonzero (softplus divides by beta)');
 }
 
 export const softplusOp = defineOp({

@@ -3,13 +3,13 @@
 // gradient and check-value generators that keep samples away from attribute-dependent kinks.
 import type { TensorMeta } from '../../backend.js';
 import type { CheckCase, ValueSource } from '../../check.js';
-import { ValueError } from '../../errors.js';
+import { ValueError, fmtShape } from '../../errors.js';
 import { sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { mul } from '../binary/mul.js';
 import { where } from '../binary/where.js';
 import { gt } from '../compare/gt.js';
-import { floatUnaryInfer, numericUnaryInfer } from '../infer.js';
+import { floatUnaryInfer } from '../infer.js';
 import { exp } from './exp.js';
 
 // SELU constants (Klambauer et al. 2017, "Self-Normalizing Neural Networks"), as in torch.
@@ -22,28 +22,25 @@ export const softplusParams = (a: { beta?: number; threshold?: number }) => ({ b
 export const hardtanhBounds = (a: { minVal?: number; maxVal?: number }) => ({ minVal: a.minVal ?? -1, maxVal: a.maxVal ?? 1 });
 export const geluApproximate = (a: { approximate?: 'none' | 'tanh' }): 'none' | 'tanh' => a.approximate ?? 'none';
 
+/** A bad attribute value: `celu: alpha 0 for x (2,3): must be nonzero (celu divides by alpha)`. */
+export function attrError(op: string, attr: string, x: TensorMeta, what: string): ValueError {
+  return new ValueError(op, `${attr} for x ${fmtShape(x.shape)}: ${what}`);
+}
+
 /** ValueError unless `v` is a number that is not NaN (±Infinity is allowed only with `infinite`). */
-export function requireNumberAttr(op: string, name: string, v: unknown, infinite = false): void {
+export function requireNumberAttr(op: string, name: string, v: unknown, x: TensorMeta, infinite = false): void {
   if (typeof v !== 'number' || Number.isNaN(v) || (!infinite && !Number.isFinite(v))) {
-    throw new ValueError(op, `${name} ${String(v)} must be a ${infinite ? 'number (not NaN)' : 'finite number'}`);
+    throw attrError(op, `${name} ${String(v)}`, x, infinite ? 'must be a number (not NaN)' : 'must be a finite number');
   }
 }
 
-/** Inference for a float-only unary op whose attributes are checked by `validate` first. */
-export function floatUnaryAttrInfer<A>(op: string, validate: (attrs: A) => void) {
+/** Inference for a float-only unary op whose attributes are checked by `validate` after the input. */
+export function floatUnaryAttrInfer<A>(op: string, validate: (attrs: A, x: TensorMeta) => void) {
   const base = floatUnaryInfer(op);
   return (inputs: readonly TensorMeta[], attrs: A): TensorMeta[] => {
-    validate(attrs);
-    return base(inputs);
-  };
-}
-
-/** As floatUnaryAttrInfer, for ops that also take int32 (same dtype out). */
-export function numericUnaryAttrInfer<A>(op: string, validate: (attrs: A) => void) {
-  const base = numericUnaryInfer(op);
-  return (inputs: readonly TensorMeta[], attrs: A): TensorMeta[] => {
-    validate(attrs);
-    return base(inputs);
+    const out = base(inputs);
+    validate(attrs, inputs[0]!);
+    return out;
   };
 }
 
@@ -56,7 +53,7 @@ export function numericUnaryAttrInfer<A>(op: string, validate: (attrs: A) => voi
 export function eluGrad(x: Tensor, dOut: Tensor, alpha: number, scale: number, inScale: number): Tensor {
   const pos = gt(x, 0);
   const e = exp(mul(where(pos, 0, x), inScale));
-  return where(pos, mul(dOut, scale), mul(dOut, mul(e, scale * alpha * inScale)));
+  return where(pos, scale === 1 ? dOut : mul(dOut, scale), mul(dOut, mul(e, scale * alpha * inScale)));
 }
 
 /**
