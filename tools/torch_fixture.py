@@ -337,6 +337,9 @@ case('upsample', [xu], {'size': [5, 7], 'mode': 'bilinear', 'alignCorners': True
 case('upsample', [rnd((1, 2, 6, 8))], {'scaleFactor': 0.5, 'mode': 'bilinear'}, lambda x: F.interpolate(x, scale_factor=0.5, mode='bilinear'))
 case('upsample', [xu], {'scaleFactor': [1.5, 2.5], 'mode': 'bilinear'}, lambda x: F.interpolate(x, scale_factor=(1.5, 2.5), mode='bilinear'))
 case('upsample', [xu], {'size': [1, 6], 'mode': 'bilinear', 'alignCorners': True}, lambda x: F.interpolate(x, size=(1, 6), mode='bilinear', align_corners=True))
+case('upsample', [xu], {'scaleFactor': 1.5, 'mode': 'bilinear', 'alignCorners': True}, lambda x: F.interpolate(x, scale_factor=1.5, mode='bilinear', align_corners=True))
+case('max_pool2d', [rnd((1, 2, 6, 7))], {'kernelSize': [3, 2], 'stride': 2, 'padding': 1, 'dilation': [1, 2], 'ceilMode': True},
+     mp(kernel_size=(3, 2), stride=2, padding=1, dilation=(1, 2), ceil_mode=True))
 
 json.dump({'torch': torch.__version__, 'cases': cases}, sys.stdout, separators=(',', ':'))
 sys.stdout.write('\n')

@@ -1,6 +1,7 @@
 // Loop helpers shared by the sliding-window ref kernels (conv, fold/unfold, pooling) and the
 // separable resampling kernels (adaptive_avg_pool2d, upsample).
-import type { Taps, Win } from '../../engine/ops/nn/conv-util.js';
+import type { Win } from '../../engine/ops/nn/conv-util.js';
+import type { Taps } from '../../engine/ops/nn/resample-util.js';
 
 /**
  * For kernel offset kk = i·kw + j and block l = r·ow + q, the offset (row·W + col) of the input

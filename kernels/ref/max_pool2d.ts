@@ -25,7 +25,10 @@ export const maxPool2d: RefKernel<MaxPool2dAttrs> = ([x], attrs, [o, oi]) => {
         if (t < 0) continue;
         if (arg < 0) arg = t;
         const v = x!.data[p * HW + t]!;
-        if (v > best || Number.isNaN(v)) [best, arg] = [v, t];
+        if (v > best || Number.isNaN(v)) {
+          best = v;
+          arg = t;
+        }
       }
       vals[p * L + l] = best;
       idx[p * L + l] = arg < 0 ? clampAt(l) : arg;

@@ -1,5 +1,5 @@
 import { allocArray } from '../../engine/dtype.js';
-import { upsampleGeom, type UpsampleAttrs } from '../../engine/ops/nn/conv-util.js';
+import { upsampleGeom, type UpsampleAttrs } from '../../engine/ops/nn/resample-util.js';
 import { sizeOf } from '../../engine/shape.js';
 import { applyTaps } from './conv-util.js';
 import type { RefKernel } from './types.js';

@@ -28,9 +28,13 @@ function decode(e: Encoded): Tensor {
 }
 
 describe(`forward values match PyTorch ${fixture.torch} (float64)`, () => {
+  // dropout draws from our Philox stream, which torch does not have: suites/ops/norm.test.ts checks
+  // its mask against engine/rng.ts word by word instead.
+  const NOT_COMPARABLE = new Set(['dropout']);
+
   test('the fixture covers every registered op', () => {
     const covered = new Set(fixture.cases.map((c) => c.op));
-    expect(OP_NAMES.filter((n) => !covered.has(n))).toEqual([]);
+    expect(OP_NAMES.filter((n) => !covered.has(n) && !NOT_COMPARABLE.has(n))).toEqual([]);
   });
 
   test.each(fixture.cases.map((c, i) => [`${c.op} #${i}`, c] as const))('%s', (_label, c) => {

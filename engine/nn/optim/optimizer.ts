@@ -56,12 +56,13 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
   readonly defaults: Readonly<O>;
   readonly paramGroups: ParamGroup<O>[] = [];
   private readonly state_ = new Map<Tensor, ParamState>();
-  private readonly checkOptions: OptionCheck<O>;
+  // Typed on the base options so that an Optimizer<SGDOptions> is also an Optimizer.
+  private readonly checkOptions: OptionCheck<BaseOptimizerOptions>;
 
   protected constructor(name: string, params: OptimizerParams<O>, defaults: O, check: OptionCheck<O>) {
     this.name = name;
     this.defaults = Object.freeze({ ...defaults });
-    this.checkOptions = check;
+    this.checkOptions = check as OptionCheck<BaseOptimizerOptions>;
     check(name, this.defaults as O);
     if (params.length === 0) throw new ValueError(name, 'got an empty parameter list');
     const groups = params[0] instanceof Tensor ? [{ params: params as readonly Tensor[] } as ParamGroupSpec<O>] : (params as readonly ParamGroupSpec<O>[]);

@@ -54,7 +54,7 @@ export class Rprop extends Optimizer<RpropOptions> {
     const stepSize = s.tensors.stepSize ?? putState(s, 'stepSize', fullLike(p, o.lr));
     const g = o.maximize ? neg(grad) : grad;
     const dir = sign(mul(g, prev));
-    const factor = where(gt(dir, 0), etaplus, where(lt(dir, 0), etaminus, 1));
+    const factor = where(gt(dir, 0), etaplus, where(lt(dir, 0), etaminus, fullLike(p, 1)));
     stepSize.assign(clamp(mul(stepSize, factor), { min: o.stepSizes[0], max: o.stepSizes[1] }));
     const masked = where(eq(factor, etaminus), 0, g);
     p.assign(sub(p, mul(sign(masked), stepSize)));

@@ -6,9 +6,10 @@ import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { bytesOf, requireArity } from '../infer.js';
 import { separable, separableGrad, tapMatrices } from './conv-grad.js';
-import { adaptiveGeom, arbBatch, pairAttr, type AdaptiveAvgPool2dAttrs } from './conv-util.js';
+import { arbBatch, pairAttr } from './conv-util.js';
+import { adaptiveGeom, type AdaptiveAvgPool2dAttrs } from './resample-util.js';
 
-export type { AdaptiveAvgPool2dAttrs } from './conv-util.js';
+export type { AdaptiveAvgPool2dAttrs } from './resample-util.js';
 
 /** Cases: outputs smaller, equal and larger than the input (overlapping windows), odd sizes. */
 const cases = fc

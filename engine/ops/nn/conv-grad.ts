@@ -9,7 +9,8 @@ import { matmulRaw } from '../linalg/matmul.js';
 import { pad } from '../movement/pad.js';
 import { reshape } from '../movement/reshape.js';
 import { sum } from '../reduce/sum.js';
-import { frameSize, tapsMatrix, type Taps, type Win } from './conv-util.js';
+import { frameSize, type Win } from './conv-util.js';
+import { tapsMatrix, type Taps } from './resample-util.js';
 import { fold } from './fold.js';
 import { unfold } from './unfold.js';
 
@@ -44,17 +45,17 @@ function addBias(y: Tensor, b: Tensor | null | undefined): Tensor {
 /** db = Σ dOut over every dim but the channel dim 1. */
 const biasGrad = (dOut: Tensor): Tensor => sum(dOut, { axes: [0, ...dOut.shape.slice(2).map((_, i) => i + 2)] });
 
-/** Grouped operands: weight as (G, Og, Cg·kh·kw) and im2col(x) as (N, G, Cg·kh·kw, L). */
+/** Grouped operands: weight as (G, Og, Cg·kh·kw); cols() is im2col(x) as (N, G, Cg·kh·kw, L). */
 function grouped(x: Tensor, w: Tensor, G: number, wins: readonly Win[]) {
   const [N, C] = x.shape as [number, number];
   const ck = (C / G) * wins[0]!.k * wins[1]!.k, L = wins[0]!.out * wins[1]!.out;
-  return { N, ck, L, wG: reshape(w, [G, w.shape[0]! / G, ck]), cols: reshape(im2col(x, wins), [N, G, ck, L]) };
+  return { N, ck, L, wG: reshape(w, [G, w.shape[0]! / G, ck]), cols: () => reshape(im2col(x, wins), [N, G, ck, L]) };
 }
 
 /** conv2d: y[n,g] = W_g @ cols[n,g] (+ b): (N,O,oh,ow). */
 export function convAsOps(x: Tensor, w: Tensor, b: Tensor | null | undefined, G: number, wins: readonly Win[]): Tensor {
   const { N, wG, cols } = grouped(x, w, G, wins);
-  return addBias(reshape(matmulRaw(wG, cols), [N, w.shape[0]!, wins[0]!.out, wins[1]!.out]), b);
+  return addBias(reshape(matmulRaw(wG, cols()), [N, w.shape[0]!, wins[0]!.out, wins[1]!.out]), b);
 }
 
 // conv2d VJP: dCols = W_gᵀ dOut_g, dX = col2im(dCols); dW_g = Σ_n dOut_g cols_gᵀ; db = Σ dOut.
@@ -65,7 +66,7 @@ export function convGrads(x: Tensor, w: Tensor, dOut: Tensor, G: number, wins: r
   const dCols = need[0] ? matmulRaw(wG, dOutG, { transA: true }) : null; // (N, G, Cg·kh·kw, L)
   return [
     dCols ? col2im(reshape(dCols, [N, G * ck, L]), wins) : null,
-    need[1] ? reshape(sum(matmulRaw(dOutG, cols, { transB: true }), { axes: [0] }), w.shape) : null,
+    need[1] ? reshape(sum(matmulRaw(dOutG, cols(), { transB: true }), { axes: [0] }), w.shape) : null,
     need[2] ? biasGrad(dOut) : null,
   ];
 }

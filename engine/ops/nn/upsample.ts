@@ -6,9 +6,10 @@ import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { bytesOf, requireArity } from '../infer.js';
 import { separable, separableGrad, tapMatrices } from './conv-grad.js';
-import { arbBatch, upsampleGeom, type UpsampleAttrs } from './conv-util.js';
+import { arbBatch } from './conv-util.js';
+import { upsampleGeom, type UpsampleAttrs } from './resample-util.js';
 
-export type { UpsampleAttrs, UpsampleMode } from './conv-util.js';
+export type { UpsampleAttrs, UpsampleMode } from './resample-util.js';
 
 /** Cases: both modes, alignCorners both ways, size (up, down, equal) or scaleFactor (fractional, per dim). */
 const cases = fc
