@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  Adadelta, Adagrad, Adam, AdamW, CosineAnnealingLR, ExponentialLR, Generator, LinearWarmupCosine, Lion, MultiStepLR, RMSprop,
-  ReduceLROnPlateau, Rprop, SGD, StateDictError, StepLR, ValueError, add, backward, clipGradNorm, clipGradValue, getBackend, matmul,
+  Adadelta, Adagrad, Adam, AdamW, CosineAnnealingLR, DTypeError, ExponentialLR, Generator, LinearWarmupCosine, Lion, MultiStepLR, RMSprop,
+  ReduceLROnPlateau, Rprop, SGD, StateDictError, StateError, StepLR, ValueError, add, backward, clipGradNorm, clipGradValue, getBackend, matmul,
   mean, mul, randn, scalar, sin, square, sub, sum, tanh, tensor, tidy, type Optimizer, type Tensor,
 } from '../../engine/index.js';
 
@@ -315,9 +315,11 @@ const MLP_CASES: [string, (ps: Tensor[]) => Optimizer<{ lr: number }>][] = [
   ['SGD lr 0.05 momentum 0.9', (ps) => new SGD(ps, { lr: 0.05, momentum: 0.9 })],
   ['Rprop lr 0.01', (ps) => new Rprop(ps, { lr: 0.01 })],
   ['RMSprop lr 0.01', (ps) => new RMSprop(ps, { lr: 0.01 })],
+  ['RMSprop lr 0.01 centered momentum 0.5', (ps) => new RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.5 })],
   ['Adagrad lr 0.1', (ps) => new Adagrad(ps, { lr: 0.1 })],
   ['Adadelta lr 1', (ps) => new Adadelta(ps, { lr: 1 })],
   ['Adam lr 0.01', (ps) => new Adam(ps, { lr: 0.01 })],
+  ['Adam lr 0.01 amsgrad weightDecay 1e-3', (ps) => new Adam(ps, { lr: 0.01, amsgrad: true, weightDecay: 1e-3 })],
   ['AdamW lr 0.01', (ps) => new AdamW(ps, { lr: 0.01 })],
   ['Lion lr 0.003', (ps) => new Lion(ps, { lr: 0.003 })],
 ];
@@ -389,12 +391,19 @@ describe('parameter groups, skipped parameters and zeroGrad', () => {
     expect(x.grad).toBeNull();
   });
 
+  test('a gradient that does not match its parameter is a StateError', () => {
+    const x = f64([1, 2]).requireGrad();
+    const opt = new SGD([x]);
+    x.grad = tensor([1, 2]);
+    expectError(() => opt.step(), StateError, 'SGD: gradient (2) float32 on ref does not match its parameter (2) float64 on ref');
+  });
+
   test('bad parameters and options raise ValueError naming the optimizer and the option', () => {
     const x = f64([1]).requireGrad();
     expectError(() => new SGD([]), ValueError, 'SGD: got an empty parameter list');
     expectError(() => new SGD([x, x]), ValueError, 'SGD: params[1] (1) appears more than once');
     expectError(() => new SGD([{ params: [x] }, { params: [x] }]), ValueError, 'appears more than once');
-    expectError(() => new SGD([tensor([1], { dtype: 'int32' })]), ValueError, 'SGD: params[0] (1) has dtype int32');
+    expectError(() => new SGD([tensor([1], { dtype: 'int32' })]), DTypeError, 'SGD: params[0] (1) has dtype int32');
     expectError(() => new SGD([mul(x, 2)]), ValueError, 'SGD: params[0] (1) is not a leaf (it was produced by mul)');
     expectError(() => new SGD([x], { lr: -1 }), ValueError, 'SGD: lr -1 must be a finite number >= 0');
     expectError(() => new SGD([x], { nesterov: true }), ValueError, 'SGD: nesterov needs momentum > 0 and dampening 0');
@@ -474,5 +483,131 @@ describe('optimizer state dicts', () => {
     );
     expect(opt.paramGroups.map((g) => g.lr)).toEqual(lrs);
     expect(vals(opt.stateOf(xs[1]!)!.tensors.expAvg!)).toEqual(m);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+interface ScheduleCase {
+  kind: string;
+  options: Record<string, unknown>;
+  lrs: number[];
+  sequence: number[][];
+  metrics?: number[];
+}
+const schedules = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'schedules.json'), 'utf8')) as { torch: string; cases: ScheduleCase[] };
+
+function sgdWith(lrs: number[]): SGD {
+  return new SGD(lrs.map((lr) => ({ params: [f64([0]).requireGrad()], lr })));
+}
+
+function buildSchedule(c: ScheduleCase, opt: SGD): { step(metric?: number): void; getLastLr(): number[] } {
+  const o = c.options as { stepSize: number; gamma: number; milestones: number[]; tMax: number; etaMin: number };
+  switch (c.kind) {
+    case 'StepLR': return new StepLR(opt, o.stepSize, o.gamma);
+    case 'MultiStepLR': return new MultiStepLR(opt, o.milestones, o.gamma);
+    case 'ExponentialLR': return new ExponentialLR(opt, o.gamma);
+    case 'CosineAnnealingLR': return new CosineAnnealingLR(opt, o.tMax, o.etaMin);
+    case 'LinearWarmupCosine': return new LinearWarmupCosine(opt, c.options as never);
+    case 'ReduceLROnPlateau': {
+      const s = new ReduceLROnPlateau(opt, c.options);
+      return { step: (m?: number) => s.step(m!), getLastLr: () => s.getLastLr() };
+    }
+  }
+  throw new Error(c.kind);
+}
+
+describe(`schedules replay torch ${schedules.torch}'s lr sequences`, () => {
+  test.each(schedules.cases.map((c, i) => [`${c.kind} #${i} ${JSON.stringify(c.options)}`, c] as const))('%s', (_n, c) => {
+    const opt = sgdWith(c.lrs);
+    const sched = buildSchedule(c, opt);
+    const got = [opt.paramGroups.map((g) => g.lr)];
+    for (let e = 0; e < c.sequence.length - 1; e++) {
+      sched.step(c.metrics?.[e]);
+      got.push(opt.paramGroups.map((g) => g.lr));
+      expect(sched.getLastLr()).toEqual(got[e + 1]);
+    }
+    got.forEach((lrs, e) => close(lrs, c.sequence[e]!, 1e-12, `${c.kind} epoch ${e}`));
+  });
+});
+
+describe('schedules: behaviour beyond the fixture', () => {
+  test('LinearWarmupCosine: warmup from 0 by default, base at W, etaMin at M and after', () => {
+    const opt = sgdWith([0.4]);
+    const s = new LinearWarmupCosine(opt, { warmupEpochs: 4, maxEpochs: 6, etaMin: 0.1 });
+    const lrs = [s.getLastLr()[0]!];
+    for (let e = 1; e <= 9; e++) {
+      s.step();
+      lrs.push(s.getLastLr()[0]!);
+    }
+    // e < 4: 0.4·e/4; e = 4..6: 0.1 + 0.3·(1 + cos(π(e − 4)/2))/2 = 0.4, 0.25, 0.1; then 0.1
+    close(lrs, [0, 0.1, 0.2, 0.3, 0.4, 0.25, 0.1, 0.1, 0.1, 0.1], 1e-15);
+  });
+
+  test('the optimizer steps with the scheduled lr; chained schedules compose like torch', () => {
+    const x = f64([1]).requireGrad();
+    const opt = new SGD([x], { lr: 0.1 });
+    const exp = new ExponentialLR(opt, 0.9);
+    const step = new StepLR(opt, 2, 0.1);
+    const seen: number[] = [];
+    for (let e = 0; e < 3; e++) {
+      x.grad = f64([1]);
+      opt.step();
+      seen.push(1 - vals(x)[0]!);
+      exp.step();
+      step.step();
+    }
+    // lr: 0.1, then 0.1·0.9 = 0.09, then 0.09·0.9·0.1 = 0.0081 (StepLR acts at epoch 2)
+    close(seen, [0.1, 0.19, 0.1981], 1e-14);
+    expect(opt.paramGroups[0]!.initialLr).toBe(0.1);
+    expect(step.baseLrs).toEqual([0.1]);
+  });
+
+  test('bad schedule arguments raise ValueError naming the schedule and the argument', () => {
+    const opt = sgdWith([0.1, 0.2]);
+    expectError(() => new StepLR(opt, 0), ValueError, 'StepLR: stepSize 0 must be an integer >= 1');
+    expectError(() => new MultiStepLR(opt, [2, -1]), ValueError, 'MultiStepLR: milestones[1] -1 must be an integer >= 0');
+    expectError(() => new ExponentialLR(opt, -0.5), ValueError, 'ExponentialLR: gamma -0.5 must be a finite number >= 0');
+    expectError(() => new CosineAnnealingLR(opt, 0), ValueError, 'CosineAnnealingLR: tMax 0 must be an integer >= 1');
+    expectError(() => new LinearWarmupCosine(opt, { warmupEpochs: 5, maxEpochs: 5 }), ValueError, 'LinearWarmupCosine: maxEpochs 5 must be an integer >= 6');
+    expectError(() => new ReduceLROnPlateau(opt, { factor: 1 }), ValueError, 'ReduceLROnPlateau: factor 1 must lie in [0, 1)');
+    expectError(() => new ReduceLROnPlateau(opt, { mode: 'up' as never }), ValueError, "ReduceLROnPlateau: mode 'up' must be 'min' or 'max'");
+    expectError(() => new ReduceLROnPlateau(opt, { minLr: [0.1] }), ValueError, 'ReduceLROnPlateau: minLr has 1 entries for 2 parameter groups');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('gradient clipping', () => {
+  const withGrads = (...gs: number[][]) => gs.map((g) => Object.assign(f64(g.map(() => 0)).requireGrad(), { grad: f64(g) }));
+
+  test('clipGradNorm scales by maxNorm/(total + 1e-6) and returns the total norm', () => {
+    // ‖(3, 4, 12)‖₂ = 13; ‖·‖₁ = 19; ‖·‖∞ = 12; ‖·‖₃ = (27 + 64 + 1728)^(1/3)
+    for (const [p, total] of [[2, 13], [1, 19], [Infinity, 12], [3, Math.cbrt(1819)]] as const) {
+      const ps = withGrads([3, 4], [12]);
+      const norm = clipGradNorm(ps, 6.5, p);
+      close([norm.item()], [total], 1e-14, `p = ${p}`);
+      const c = 6.5 / (total + 1e-6);
+      close(vals(ps[0]!.grad!), [3 * c, 4 * c], 1e-14);
+      close(vals(ps[1]!.grad!), [12 * c], 1e-14);
+    }
+  });
+
+  test('clipGradNorm leaves small gradients, skips null ones, returns 0 without any', () => {
+    const ps = [...withGrads([0.3, 0.4]), f64([1]).requireGrad()];
+    const g = ps[0]!.grad!;
+    expect(clipGradNorm(ps, 1).item()).toBeCloseTo(0.5, 15);
+    expect(vals(ps[0]!.grad!)).toEqual([0.3, 0.4]);
+    expect(ps[0]!.grad).toBe(g); // written in place
+    expect(ps[1]!.grad).toBeNull();
+    expect(clipGradNorm([f64([1]).requireGrad()], 1).item()).toBe(0);
+    expectError(() => clipGradNorm(ps, -1), ValueError, 'clipGradNorm: maxNorm -1 must be a number >= 0');
+    expectError(() => clipGradNorm(ps, 1, 0), ValueError, 'clipGradNorm: normType 0 must be > 0 (or Infinity)');
+  });
+
+  test('clipGradValue clamps every element to [-v, v]', () => {
+    const ps = withGrads([-3, 0.5, 2], [-0.1]);
+    clipGradValue(ps, 1);
+    expect(vals(ps[0]!.grad!)).toEqual([-1, 0.5, 1]);
+    expect(vals(ps[1]!.grad!)).toEqual([-0.1]);
+    expectError(() => clipGradValue(ps, -1), ValueError, 'clipGradValue: clipValue -1 must be a number >= 0');
   });
 });

@@ -3,8 +3,9 @@
 // dicts. Subclasses write one update rule; the base runs it under noGrad, one tidy scope per
 // parameter, and every new value is written with Tensor.assign (parameters and state tensors keep
 // their identity, the old buffers are released), so live buffers stay flat across steps.
+import { zerosLike } from '../../creation.js';
 import { isFloat } from '../../dtype.js';
-import { StateError, ValueError, fmtShape } from '../../errors.js';
+import { DTypeError, StateError, ValueError, fmtShape } from '../../errors.js';
 import { noGrad } from '../../gradmode.js';
 import { mul } from '../../ops/binary/mul.js';
 import { cast } from '../../ops/linalg/cast.js';
@@ -76,7 +77,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new ValueError(this.name, `params[${i}] is not a Tensor`);
-      if (!isFloat(p.dtype)) throw new ValueError(this.name, `params[${i}] ${fmtShape(p.shape)} has dtype ${p.dtype}; only float tensors can be optimized`);
+      if (!isFloat(p.dtype)) throw new DTypeError(this.name, `params[${i}] ${fmtShape(p.shape)} has dtype ${p.dtype}; only float tensors can be optimized`);
       if (!p.isLeaf) throw new ValueError(this.name, `params[${i}] ${fmtShape(p.shape)} is not a leaf (it was produced by ${p.node!.op.name})`);
       if (seen.has(p)) throw new ValueError(this.name, `params[${i}] ${fmtShape(p.shape)} appears more than once (in this group or another)`);
       seen.add(p);
@@ -98,8 +99,9 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
         for (const p of group.params) {
           const g = p.grad;
           if (g === null) continue;
-          if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
-            throw new StateError(this.name, `gradient ${fmtShape(g.shape)} does not match parameter ${fmtShape(p.shape)}`);
+          if (g.dtype !== p.dtype || g.backend !== p.backend || g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
+            const what = (t: Tensor) => `${fmtShape(t.shape)} ${t.dtype} on ${t.backend.name}`;
+            throw new StateError(this.name, `gradient ${what(g)} does not match its parameter ${what(p)}`);
           }
           let s = this.state_.get(p);
           if (!s) this.state_.set(p, (s = { step: 0, tensors: {} }));
@@ -130,7 +132,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
           p.grad = null;
         } else {
           const g = p.grad;
-          p.grad = keep(noGrad(() => mul(g, 0)));
+          p.grad = keep(zerosLike(g));
           g.dispose();
         }
       }

@@ -1,0 +1,164 @@
+// Reductions over an axis set. The input is described by its kept dims (shape, strides: one output
+// per position, row-major) and its reduced dims (shape, strides: visited in row-major order, which
+// is the index argmax/argmin return). Accumulation is in double, so sum/mean/var/logsumexp are
+// correctly rounded up to the final float32 store for any realistic length; semantics follow
+// kernels/ref/<op>.ts (NaN propagation, first index on ties, var's divisor passed in as `param`).
+#include <algorithm>
+#include <cmath>
+
+#include "iter.h"
+#include "tables.h"
+#include "zoo.h"
+
+namespace zoo {
+namespace {
+
+struct Dims {
+  int rank;
+  const int32_t* shape;
+  const int32_t* strides;
+  size_t size() const {
+    size_t n = 1;
+    for (int d = 0; d < rank; d++) n *= static_cast<size_t>(shape[d]);
+    return n;
+  }
+};
+
+/** Calls f(value) for every reduced element of the output whose first input element is at `base`. */
+template <class T, class F>
+ZOO_INLINE void visit(const T* x, int64_t base, const Dims& red, F&& f) {
+  const size_t n = red.rank ? static_cast<size_t>(red.shape[red.rank - 1]) : 1;
+  const int64_t s = red.rank ? red.strides[red.rank - 1] : 0;
+  Strided<1> outer{red.rank, red.shape, {red.strides}};
+  outer.for_rows(0, outer.rows(), [&](const int64_t* off, size_t) {
+    const T* p = x + base + off[0];
+    if (s == 1) {
+      for (size_t i = 0; i < n; i++) f(static_cast<double>(p[i]));
+    } else {
+      for (size_t i = 0; i < n; i++) f(static_cast<double>(p[i * s]));
+    }
+  });
+}
+
+template <class T>
+double reduce_one(int op, const T* x, int64_t base, const Dims& red, size_t count, double param) {
+  switch (op) {
+    case R_sum:
+    case R_mean: {
+      double s = 0;
+      visit(x, base, red, [&](double v) { s += v; });
+      return op == R_sum ? s : s / static_cast<double>(count);
+    }
+    case R_prod: {
+      double p = 1;
+      visit(x, base, red, [&](double v) { p *= v; });
+      return p;
+    }
+    case R_max:
+    case R_min: {
+      // NaN anywhere wins (torch.amax); count >= 1 here (inference rejects empty reductions).
+      bool first = true, nan = false;
+      double m = 0;
+      visit(x, base, red, [&](double v) {
+        if (v != v) nan = true;
+        else if (first || (op == R_max ? v > m : v < m)) m = v;
+        first = false;
+      });
+      return nan ? NAN : m;
+    }
+    case R_var:
+    case R_std: {
+      // Two passes: mean, then the sum of squared deviations over max(0, N - correction).
+      double s = 0;
+      visit(x, base, red, [&](double v) { s += v; });
+      const double m = s / static_cast<double>(count);
+      double ss = 0;
+      visit(x, base, red, [&](double v) { ss += (v - m) * (v - m); });
+      const double var = ss / param;
+      return op == R_var ? var : std::sqrt(var);
+    }
+    case R_logsumexp: {
+      // m + log Σ exp(v - m); all -inf (or empty) -> -inf, any +inf -> +inf, any NaN -> NaN.
+      double m = -INFINITY;
+      bool nan = false;
+      visit(x, base, red, [&](double v) {
+        if (v != v) nan = true;
+        else if (v > m) m = v;
+      });
+      if (nan) return NAN;
+      if (std::isinf(m)) return m;
+      double s = 0;
+      visit(x, base, red, [&](double v) { s += std::exp(v - m); });
+      return m + std::log(s);
+    }
+    default: {
+      // argmax/argmin: the first NaN wins; strict comparison keeps the first of tied values.
+      const bool isMax = op == R_argmax;
+      int64_t j = 0, best = 0;
+      double bv = 0;
+      bool done = false;
+      visit(x, base, red, [&](double v) {
+        if (!done) {
+          if (j == 0 || v != v || (isMax ? v > bv : v < bv)) {
+            best = j;
+            bv = v;
+            done = v != v;
+          }
+        }
+        j++;
+      });
+      return static_cast<double>(best);
+    }
+  }
+}
+
+template <class T>
+void run(int op, const T* x, const Buf& y, const Dims& kept, const Dims& red, double param) {
+  const size_t outs = kept.size(), count = red.size();
+  const size_t grain = std::max<size_t>(1, 32768 / std::max<size_t>(count, 1));
+  parallel_for(outs, grain, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; o++) {
+      int64_t base = 0;
+      size_t rem = o;
+      for (int d = kept.rank - 1; d >= 0; d--) {
+        base += static_cast<int64_t>(rem % static_cast<size_t>(kept.shape[d])) * kept.strides[d];
+        rem /= static_cast<size_t>(kept.shape[d]);
+      }
+      store(y, o, reduce_one(op, x, base, red, count, param));
+    }
+  });
+}
+
+}  // namespace
+
+namespace exports {
+
+// reduce(code, x, out, keptShape, keptStrides, redShape, redStrides, param)
+Napi::Value reduce(const Napi::CallbackInfo& info) {
+  const int op = static_cast<int>(arg_int(info, 0));
+  ZOO_BUF(x, 1);
+  ZOO_BUF(y, 2);
+  ZOO_I32S(ks, nk, 3);
+  ZOO_I32S(kst, nkst, 4);
+  ZOO_I32S(rs, nr, 5);
+  ZOO_I32S(rst, nrst, 6);
+  const double param = arg_num(info, 7);
+  if (op < 0 || op >= kReduceCount || nk != nkst || nr != nrst || nk > kMaxRank || nr > kMaxRank) {
+    throw_type(info.Env(), "reduce: bad op code or shape/stride lengths");
+    return info.Env().Undefined();
+  }
+  const Dims kept{static_cast<int>(nk), ks, kst}, red{static_cast<int>(nr), rs, rst};
+  if (kept.size() != y.n) {
+    throw_type(info.Env(), "reduce: output length does not match the kept dims");
+    return info.Env().Undefined();
+  }
+  switch (x.t) {
+    case F32: run(op, x.f32(), y, kept, red, param); break;
+    case I32: run(op, x.i32(), y, kept, red, param); break;
+    default: run(op, x.u8(), y, kept, red, param); break;
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace exports
+}  // namespace zoo
