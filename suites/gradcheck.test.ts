@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { OPS, OP_NAMES } from '../engine/index.js';
 import { checkOp } from './harness/gradcheck.js';
 
-const runs = Number(process.env['ZOO_CHECK_RUNS'] ?? 40);
+const runs = Number(process.env['ZOO_CHECK_RUNS'] ?? 100);
 
 describe('gradient checks (ref, float64 finite differences)', () => {
   test.each(OP_NAMES)('%s: VJP matches finite differences', (name) => {
