@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['suites/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    // The JSON report lets .ci/run print a plain 'N passed, N failed' closing line.
+    reporters: ['default', ['json', { outputFile: 'out/vitest.json' }]],
   },
 });

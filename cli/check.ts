@@ -32,7 +32,7 @@ export function registerCheck(program: Command): void {
       const ops = (opts.op ?? OP_NAMES) as OpName[];
       checkChoices('op', ops, OP_NAMES);
       checkChoices('backend', [opts.backend], backendNames());
-      if (opts.backend !== 'ref') throw new UsageError(`--backend ${opts.backend}: gradient checks run on ref (float64); accelerated backends are checked by the parity suite`);
+      if (opts.backend !== 'ref') throw new UsageError(`--backend ${opts.backend}: gradient checks run on ref (float64); accelerated backends are checked against it with \`zoo parity --backend ${opts.backend}\``);
       if (opts.path && ops.length !== 1) throw new UsageError('--path replays one case: give exactly one --op');
       const t0 = performance.now();
       const results: OpCheckRecord[] = ops.map((name) => {

@@ -1,7 +1,7 @@
 // zoo doctor: the environment and, for every backend, whether it loads and why not.
 import type { Command } from 'commander';
 import os from 'node:os';
-import { backendNames, backendStatus, requiredBackends } from '../engine/index.js';
+import { backendNames, backendStatus, getBackend, requiredBackends } from '../engine/index.js';
 import { environment } from '../suites/harness/env.js';
 import { table } from './util.js';
 
@@ -12,7 +12,12 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
       const env = environment();
-      const backends = backendNames().map((n) => backendStatus(n));
+      const backends = backendNames().map((n) => {
+        const s = backendStatus(n);
+        // A backend may describe itself (native: the CPU path chosen at load time and its threads).
+        const detail = s.available ? (getBackend(n) as { describe?: () => string }).describe?.() : undefined;
+        return detail ? { ...s, detail } : s;
+      });
       const required = requiredBackends();
       const missing = required.filter((r) => !backends.find((b) => b.name === r && b.available));
       if (opts.json) {
@@ -24,7 +29,7 @@ export function registerDoctor(program: Command): void {
         console.log(`features  ${env.cpu.features.join(' ') || '(none detected)'}`);
         console.log(`git       ${env.git.commit ?? 'not a git checkout'}${env.git.dirty ? ' (dirty)' : ''}`);
         console.log('');
-        console.log(table(['backend', 'available', 'why not'], backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
+        console.log(table(['backend', 'available', 'details / why not'], backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.available ? (b.detail ?? '') : (b.reason ?? '')])));
         if (required.length) console.log(`\nZOO_REQUIRE=${required.join(',')}: ${missing.length ? `missing ${missing.join(', ')}` : 'all present'}`);
       }
       for (const r of required) {

@@ -1,7 +1,17 @@
-// zoo list: every op (family, second-order check, kernel per backend), models and backends.
+// zoo list: every op (family, second-order check, kernel per backend), models (family, presets,
+// data) and backends.
 import type { Command } from 'commander';
 import { OPS, OP_NAMES, backendNames, backendStatus, getBackend } from '../engine/index.js';
+import { MODELS } from '../zoo/index.js';
 import { table } from './util.js';
+
+/** Every registered model: family, presets and what its data source serves (built from the tiny preset). */
+function models() {
+  return Object.values(MODELS).map((def) => ({
+    name: def.name, family: def.family, doc: def.doc, presets: Object.keys(def.presets),
+    data: def.data(def.presets.tiny, { seed: 0 }).description,
+  }));
+}
 
 export function registerList(program: Command): void {
   program
@@ -17,13 +27,15 @@ export function registerList(program: Command): void {
         return { name, family: def.family, differentiable: !!def.vjp, secondOrder: def.check.secondOrder, doc: def.doc, kernels };
       });
       if (opts.json) {
-        console.log(JSON.stringify({ ops, models: [], backends }, null, 2));
+        console.log(JSON.stringify({ ops, models: models(), backends }, null, 2));
         return;
       }
       const mark = (k: string) => (k === 'kernel' ? 'yes' : k === 'decomposition' ? 'decomp' : '-');
       console.log(`ops (${ops.length}):`);
       console.log(table(['op', 'family', 'grad', '2nd order', ...live.map((b) => b.name)], ops.map((o) => [o.name, o.family, o.differentiable ? 'yes' : '-', o.secondOrder ? 'yes' : '-', ...live.map((b) => mark(o.kernels[b.name]!))])));
-      console.log('\nmodels: none registered yet (the model zoo registers them in zoo/index.ts)');
+      const ms = models();
+      console.log(`\nmodels (${ms.length}):`);
+      console.log(table(['model', 'family', 'presets', 'data'], ms.map((m) => [m.name, m.family, m.presets.join(', '), m.data])));
       console.log('\nbackends:');
       console.log(table(['backend', 'available', 'why not'], backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
     });

@@ -4,9 +4,14 @@
 import { Command, CommanderError } from 'commander';
 import { ZooError } from '../engine/index.js';
 import { ResultsFileError } from '../reports/io.js';
+import { registerBench } from './bench.js';
 import { registerCheck } from './check.js';
+import { registerCompare } from './compare.js';
 import { registerDoctor } from './doctor.js';
 import { registerList } from './list.js';
+import { registerParity } from './parity.js';
+import { registerSample } from './sample.js';
+import { registerTrain } from './train.js';
 import { UsageError } from './util.js';
 
 export function buildProgram(): Command {
@@ -18,7 +23,12 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} });
   registerList(program);
   registerCheck(program);
+  registerParity(program);
   registerDoctor(program);
+  registerTrain(program);
+  registerSample(program);
+  registerBench(program);
+  registerCompare(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return program;
 }

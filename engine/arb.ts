@@ -1,7 +1,47 @@
 // fast-check arbitraries for op check cases: shapes (rank 0-4, size-1 and zero-size dims),
-// broadcast-compatible shape tuples and axis sets.
+// broadcast-compatible shape tuples and axis sets, under a size profile (small or parity).
 import fc from 'fast-check';
 import type { CheckCase } from './check.js';
+
+/**
+ * Size profiles. 'small' (the default: gradient checks) draws dims 1..maxDim; 'parity' (the
+ * cross-backend parity suite) draws them from PARITY_DIMS, sizes that are not multiples of SIMD
+ * widths or tiles, and caps a shape at PARITY_MAX_ELEMENTS by lowering its largest dims. The
+ * profile is read when values are generated, not when arbitraries are built, so every op's
+ * `check.cases` serves both (run generation inside withSizeProfile).
+ */
+export type SizeProfile = 'small' | 'parity';
+export const PARITY_DIMS = [1, 3, 7, 17, 33, 129] as const;
+export const PARITY_MAX_ELEMENTS = 1 << 15;
+let profile: SizeProfile = 'small';
+
+export function sizeProfile(): SizeProfile {
+  return profile;
+}
+
+/** Runs `fn` (fast-check generation included) under a size profile. */
+export function withSizeProfile<T>(p: SizeProfile, fn: () => T): T {
+  const old = profile;
+  profile = p;
+  try {
+    return fn();
+  } finally {
+    profile = old;
+  }
+}
+
+/** Under the parity profile: lowers the largest dims through PARITY_DIMS until the size fits. */
+function capShape(s: number[]): number[] {
+  if (profile !== 'parity') return s;
+  const out = [...s];
+  const size = () => out.reduce((a, d) => a * d, 1);
+  while (size() > PARITY_MAX_ELEMENTS) {
+    const k = out.indexOf(Math.max(...out));
+    const smaller = PARITY_DIMS.filter((d) => d < out[k]!);
+    out[k] = smaller.length ? smaller[smaller.length - 1]! : 1;
+  }
+  return out;
+}
 
 export interface ShapeOpts {
   minRank?: number;
@@ -12,13 +52,15 @@ export interface ShapeOpts {
 }
 
 export function arbDim(maxDim = 5, zero = false): fc.Arbitrary<number> {
-  const pos = fc.integer({ min: 1, max: maxDim });
+  const small = fc.integer({ min: 1, max: maxDim });
+  const large = fc.constantFrom(...PARITY_DIMS);
+  const pos = fc.constant(null).chain(() => (profile === 'parity' ? large : small));
   return zero ? fc.oneof({ arbitrary: pos, weight: 12 }, { arbitrary: fc.constant(0), weight: 1 }) : pos;
 }
 
 export function arbShape(o: ShapeOpts = {}): fc.Arbitrary<number[]> {
   const { minRank = 0, maxRank = 4, maxDim = 5, zero = false } = o;
-  return fc.array(arbDim(maxDim, zero), { minLength: minRank, maxLength: maxRank });
+  return fc.array(arbDim(maxDim, zero), { minLength: minRank, maxLength: maxRank }).map(capShape);
 }
 
 /** `n` shapes that broadcast together: suffixes of one base shape with some dims set to 1. */

@@ -1,12 +1,19 @@
 // The engine's public entry: tensors, creation, autodiff, every op, errors, RNG and backends.
 // zoo/ and user code import only from here.
+import { NativeBackend } from '../kernels/native/backend.js';
 import { RefBackend } from '../kernels/ref/backend.js';
+import { webgpuLoader } from '../kernels/webgpu/index.js';
 import { registerBackend } from './backends.js';
 import { setTensorPredicate } from './scope.js';
 import { Tensor } from './tensor.js';
 
 setTensorPredicate((v): v is Tensor => v instanceof Tensor);
 registerBackend('ref', () => new RefBackend());
+// Loads native/build/Release/zoo_native.node on first use; if that fails the reason is kept for `zoo doctor`.
+registerBackend('native', () => new NativeBackend());
+// Starts with `await initWebGPU()` (adapters and devices are asynchronous); until then it reports why not.
+registerBackend('webgpu', webgpuLoader);
+export { initWebGPU, type WebGPUStatus } from '../kernels/webgpu/index.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
 export type { Backend, Storage, TensorMeta, MemoryStats } from './backend.js';

@@ -25,7 +25,7 @@
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS", "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"],
-      "cflags_cc": ["-O3", "-ffp-contract=fast", "-fno-math-errno", "-Wall", "-Wno-unused-function"],
+      "cflags_cc": ["-O3", "-ffp-contract=fast", "-fno-math-errno", "-fno-trapping-math", "-Wno-psabi", "-Wall", "-Wno-unused-function"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "gnu++17",
         "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=fast", "-fno-math-errno"]

@@ -127,7 +127,7 @@ Napi::Value triangle(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   const size_t es = elem_size(x.t);
-  const size_t mats = rows * cols ? x.n / (rows * cols) : 0;
+  const size_t mats = rows > 0 && cols > 0 ? x.n / (rows * cols) : 0;
   const uint8_t* xs = static_cast<const uint8_t*>(x.p);
   uint8_t* ys = static_cast<uint8_t*>(y.p);
   parallel_for(mats * rows, std::max<int64_t>(1, 32768 / std::max<int64_t>(cols, 1)), [&](size_t r0, size_t r1) {

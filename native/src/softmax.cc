@@ -16,8 +16,14 @@ namespace zoo {
 namespace {
 
 ZOO_INLINE void exp_shift(const float* __restrict x, float* __restrict y, size_t n, float m) {
-  for (size_t i = 0; i < n; i++) y[i] = vm::exp(x[i] - m);
+  vm::map(x, y, n, [&](vm::V v) ZOO_LAMBDA { return vm::exp(v - m); });
 }
+/** y[i] = exp(x[i]) in place-safe form for the slab path. */
+ZOO_INLINE void exp_inplace(float* y, size_t n) {
+  vm::map(y, y, n, [](vm::V v) ZOO_LAMBDA { return vm::exp(v); });
+}
+ZOO_AVX2 void exp_inplace_avx2(float* y, size_t n) { exp_inplace(y, n); }
+void exp_inplace_generic(float* y, size_t n) { exp_inplace(y, n); }
 ZOO_INLINE void scale_div(float* __restrict y, size_t n, float s) {
   for (size_t i = 0; i < n; i++) y[i] = y[i] / s;
 }
@@ -65,20 +71,19 @@ void contiguous_row(bool log, const float* x, float* y, size_t n) {
   else (avx2 ? scale_div_avx2 : scale_div_generic)(y, n, static_cast<float>(s));
 }
 
-/** One (len, inner) slab, inner positions [i0, i1). */
+/** One (len, inner) slab, inner positions [i0, i1): a running max/sum per inner position. */
 void slab(bool log, const float* x, float* y, size_t len, size_t inner, size_t i0, size_t i1) {
   const size_t w = i1 - i0;
-  std::vector<float> m(w);
+  const auto expf8 = use_avx2() ? exp_inplace_avx2 : exp_inplace_generic;
+  std::vector<float> m(w), e(w);
   std::vector<double> s(w, 0.0);
   for (size_t i = 0; i < w; i++) m[i] = row_max(x + i0 + i, len, inner);
   for (size_t k = 0; k < len; k++) {
     const float* xr = x + k * inner + i0;
-    float* yr = y + k * inner + i0;
-    for (size_t i = 0; i < w; i++) {
-      const float e = vm::exp(xr[i] - m[i]);
-      s[i] += e;
-      if (!log) yr[i] = e;
-    }
+    for (size_t i = 0; i < w; i++) e[i] = xr[i] - m[i];
+    expf8(e.data(), w);
+    for (size_t i = 0; i < w; i++) s[i] += e[i];
+    if (!log) std::memcpy(y + k * inner + i0, e.data(), w * sizeof(float));
   }
   for (size_t k = 0; k < len; k++) {
     const float* xr = x + k * inner + i0;

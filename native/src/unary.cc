@@ -1,5 +1,5 @@
-// Elementwise unary ops: out[i] = f(x[i]; p0, p1). float32 runs the branch-free formulas below in
-// loops the compiler vectorizes (AVX2+FMA and generic variants); the int32 ops (neg, abs, sign,
+// Elementwise unary ops: out[i] = f(x[i]; p0, p1). float32 runs the branch-free formulas below on
+// 8-lane vectors (vecmath.h), compiled twice (AVX2+FMA and generic variants); the int32 ops (neg, abs, sign,
 // square, relu, clamp) compute as JS does (in double, stored with ToInt32; square wraps like
 // Math.imul). Formulas match kernels/ref/<op>.ts, including NaN propagation.
 #include "tables.h"
@@ -13,51 +13,64 @@ constexpr float kSeluAlpha = 1.6732632423543772848f;
 constexpr float kSeluScale = 1.0507009873554804934f;
 constexpr float kSqrt2OverPi = 0.7978845608028654f;
 
+using vm::V;
+using vm::sel;
+using vm::splat;
+
+/** Per-lane libm call (sin, cos: not vectorized; glibc's are within 1 ulp). */
+template <class F>
+ZOO_INLINE V lanes(V x, F&& f) {
+  V r;
+  for (int k = 0; k < vm::kLanes; k++) r[k] = f(x[k]);
+  return r;
+}
+
 template <int OP>
-ZOO_INLINE float apply(float x, float p0, float p1) {
+ZOO_INLINE V apply(V x, float p0, float p1) {
+  const V zero = splat(0.f);
   if constexpr (OP == U_neg) return -x;
-  else if constexpr (OP == U_abs) return x < 0.f ? -x : (x == 0.f ? 0.f : x);
-  else if constexpr (OP == U_sign) return x > 0.f ? 1.f : (x < 0.f ? -1.f : x);
+  else if constexpr (OP == U_abs) return vm::vabs(x);
+  else if constexpr (OP == U_sign) return sel(x > 0.f, splat(1.f), sel(x < 0.f, splat(-1.f), x));
   else if constexpr (OP == U_exp) return vm::exp(x);
   else if constexpr (OP == U_log) return vm::log(x);
   else if constexpr (OP == U_log1p) return vm::log1p(x);
   else if constexpr (OP == U_expm1) return vm::expm1(x);
-  else if constexpr (OP == U_sqrt) return __builtin_sqrtf(x);
-  else if constexpr (OP == U_rsqrt) return 1.f / __builtin_sqrtf(x);
+  else if constexpr (OP == U_sqrt) return lanes(x, [](float v) ZOO_LAMBDA { return __builtin_sqrtf(v); });
+  else if constexpr (OP == U_rsqrt) return 1.f / lanes(x, [](float v) ZOO_LAMBDA { return __builtin_sqrtf(v); });
   else if constexpr (OP == U_reciprocal) return 1.f / x;
   else if constexpr (OP == U_square) return x * x;
-  else if constexpr (OP == U_sin) return __builtin_sinf(x);
-  else if constexpr (OP == U_cos) return __builtin_cosf(x);
+  else if constexpr (OP == U_sin) return lanes(x, [](float v) ZOO_LAMBDA { return __builtin_sinf(v); });
+  else if constexpr (OP == U_cos) return lanes(x, [](float v) ZOO_LAMBDA { return __builtin_cosf(v); });
   else if constexpr (OP == U_tanh) return vm::tanh(x);
   else if constexpr (OP == U_sigmoid) return vm::sigmoid(x);
-  else if constexpr (OP == U_relu) return x < 0.f ? 0.f : x;
-  else if constexpr (OP == U_leaky_relu) return x > 0.f ? x : x * p0;
-  else if constexpr (OP == U_elu) return x > 0.f ? x : p0 * vm::expm1(x);
-  else if constexpr (OP == U_selu) return kSeluScale * (x > 0.f ? x : kSeluAlpha * vm::expm1(x));
-  else if constexpr (OP == U_celu) return x > 0.f ? x : p0 * vm::expm1(x / p0);
+  else if constexpr (OP == U_relu) return sel(x < 0.f, zero, x);  // NaN stays NaN (Math.max)
+  else if constexpr (OP == U_leaky_relu) return sel(x > 0.f, x, x * p0);
+  else if constexpr (OP == U_elu) return sel(x > 0.f, x, p0 * vm::expm1(x));
+  else if constexpr (OP == U_selu) return kSeluScale * sel(x > 0.f, x, kSeluAlpha * vm::expm1(x));
+  else if constexpr (OP == U_celu) return sel(x > 0.f, x, p0 * vm::expm1(x / p0));
   else if constexpr (OP == U_gelu) return x * vm::normcdf(x);
   else if constexpr (OP == U_gelu_tanh) return x * vm::sigmoid(2.f * kSqrt2OverPi * (x + 0.044715f * x * x * x));
   else if constexpr (OP == U_silu) return x * vm::sigmoid(x);
   else if constexpr (OP == U_mish) return x * vm::tanh(vm::softplus(x));
   else if constexpr (OP == U_softplus) {
     // p0 = beta, p1 = threshold: x where beta·x > threshold (torch), else softplus(beta·x)/beta.
-    const float bx = x * p0;
-    return bx > p1 ? x : vm::softplus(bx) / p0;
-  } else if constexpr (OP == U_softsign) return x / (1.f + (x < 0.f ? -x : x));
-  else if constexpr (OP == U_hardtanh) return x < p0 ? p0 : (x > p1 ? p1 : x);
-  else if constexpr (OP == U_hardsigmoid) return x <= -3.f ? 0.f : (x >= 3.f ? 1.f : x / 6.f + 0.5f);
-  else if constexpr (OP == U_hardswish) return x <= -3.f ? 0.f : (x >= 3.f ? x : x * (x + 3.f) / 6.f);
+    const V bx = x * p0;
+    return sel(bx > p1, x, vm::softplus(bx) / p0);
+  } else if constexpr (OP == U_softsign) return x / (1.f + vm::vabs(x));
+  else if constexpr (OP == U_hardtanh) return sel(x < p0, splat(p0), sel(x > p1, splat(p1), x));
+  else if constexpr (OP == U_hardsigmoid) return sel(x <= -3.f, zero, sel(x >= 3.f, splat(1.f), x / 6.f + 0.5f));
+  else if constexpr (OP == U_hardswish) return sel(x <= -3.f, zero, sel(x >= 3.f, x, x * (x + 3.f) / 6.f));
   else if constexpr (OP == U_logsigmoid) return -vm::softplus(-x);
   else if constexpr (OP == U_clamp) {
     // min(max(x, lo), hi) with NaN propagating from x (p0 = lo, p1 = hi; ±inf when absent).
-    const float v = x < p0 ? p0 : x;
-    return v > p1 ? p1 : v;
+    const V v = sel(x < p0, splat(p0), x);
+    return sel(v > p1, splat(p1), v);
   } else return x;
 }
 
 template <int OP>
 ZOO_INLINE void loop(const float* __restrict x, float* __restrict y, size_t n, float p0, float p1) {
-  for (size_t i = 0; i < n; i++) y[i] = apply<OP>(x[i], p0, p1);
+  vm::map(x, y, n, [&](V v) ZOO_LAMBDA { return apply<OP>(v, p0, p1); });
 }
 
 template <int OP>

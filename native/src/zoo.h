@@ -19,6 +19,8 @@
 #define ZOO_AVX2
 #endif
 #define ZOO_INLINE static inline __attribute__((always_inline))
+// Lambdas passed to ZOO_INLINE helpers must inline too, or they compile for the generic target.
+#define ZOO_LAMBDA __attribute__((always_inline))
 
 namespace zoo {
 

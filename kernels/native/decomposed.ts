@@ -1,0 +1,21 @@
+// Ops that run on native through their `decompose` (written with other ops, which do have native
+// kernels), until a fused kernel lands (part B: GEMM-based conv, norms, attention). Each fallback
+// is counted (engine/dispatch.ts fallbackCounts) and shown by `zoo list`; `--strict` makes it an
+// error. An op in neither this list nor NATIVE_KERNELS fails suites/native.test.ts.
+import type { OpName } from '../../engine/ops/index.js';
+
+export const NATIVE_DECOMPOSED = [
+  'conv1d',
+  'conv2d',
+  'conv_transpose2d',
+  'avg_pool2d',
+  'adaptive_avg_pool2d',
+  'upsample',
+  'layer_norm',
+  'rms_norm',
+  'batch_norm',
+  'group_norm',
+  'instance_norm',
+  'scaled_dot_product_attention',
+  'rope',
+] as const satisfies readonly OpName[];

@@ -1,0 +1,4 @@
+import { binaryKernel } from './util.js';
+
+// out[i] = a != b with broadcasting (native/src/binary.cc).
+export const ne = binaryKernel('ne');

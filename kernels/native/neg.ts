@@ -1,0 +1,4 @@
+import { unaryKernel } from './util.js';
+
+// out[i] = neg(x[i]) (native/src/unary.cc).
+export const neg = unaryKernel('neg');

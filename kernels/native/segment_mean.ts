@@ -1,0 +1,4 @@
+import { segmentKernel } from './segment-util.js';
+
+// Rows of data grouped by segment id, accumulated in double (native/src/segment.cc).
+export const segmentMean = segmentKernel('segment_mean');

@@ -1,0 +1,20 @@
+/// <reference types="@webgpu/types" />
+// A tensor's device buffer. Every dtype takes 4 bytes per element on the GPU (WGSL has no 8- or
+// 16-bit storage without extensions): float32 as f32, int32 as i32, bool as u32 0/1.
+import type { Storage } from '../../engine/backend.js';
+
+export class GpuStorage implements Storage {
+  /** Serial of the last command buffer that uses this buffer (runtime.ts). */
+  lastUse = 0;
+  released = false;
+  constructor(
+    readonly buffer: GPUBuffer,
+    /** Size of the pooled buffer (a bucket size, ≥ bytes). */
+    readonly capacity: number,
+    /** Bytes of the tensor's elements (4 per element). */
+    readonly bytes: number,
+  ) {}
+  get elements(): number {
+    return this.bytes / 4;
+  }
+}

@@ -1,0 +1,48 @@
+// layer_norm forward over the trailing dims (x viewed as rows × N, N = prod(normalizedShape)):
+//   mean = Σx / N,  var = Σ(x - mean)² / N (two passes, not E[x²] - E[x]²),
+//   y = (x - mean) / sqrt(var + eps) · weight + bias
+// One invocation per row (SwiftShader-friendly, kernels.md §3.4). The backward pass is the op's
+// VJP, written with ops, so it runs on the other WGSL kernels.
+// {{AFFINE}}: bindings and the expression `aff(j, v)` for the weight/bias present.
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+{{AFFINE}}
+
+struct Params {
+  rows: u32,
+  len: u32,
+  eps: f32,
+  pad: u32,
+}
+@group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = flat_id(wid, nwg, lid, 64u);
+  if (row >= P.rows) {
+    return;
+  }
+  let base = row * P.len;
+  var s = 0.0;
+  var c = 0.0;
+  for (var j = 0u; j < P.len; j++) {
+    let y = x[base + j] - c;
+    let t = s + y;
+    c = (t - s) - y;
+    s = t;
+  }
+  let mean = s / f32(P.len);
+  var ss = 0.0;
+  c = 0.0;
+  for (var j = 0u; j < P.len; j++) {
+    let d = x[base + j] - mean;
+    let y = d * d - c;
+    let t = ss + y;
+    c = (t - ss) - y;
+    ss = t;
+  }
+  let rstd = 1.0 / sqrt(ss / f32(P.len) + P.eps);
+  for (var j = 0u; j < P.len; j++) {
+    out[base + j] = aff(j, (x[base + j] - mean) * rstd);
+  }
+}

@@ -1,0 +1,37 @@
+// rms_norm forward over the trailing dims (x viewed as rows × N):
+//   y = x / sqrt(Σx² / N + eps) · weight
+// One invocation per row; the backward pass is the op's VJP (written with ops).
+// {{AFFINE}}: bindings and `aff(j, v)` (v · weight[j], or v without weight).
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+{{AFFINE}}
+
+struct Params {
+  rows: u32,
+  len: u32,
+  eps: f32,
+  pad: u32,
+}
+@group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = flat_id(wid, nwg, lid, 64u);
+  if (row >= P.rows) {
+    return;
+  }
+  let base = row * P.len;
+  var ss = 0.0;
+  var c = 0.0;
+  for (var j = 0u; j < P.len; j++) {
+    let v = x[base + j];
+    let y = v * v - c;
+    let t = ss + y;
+    c = (t - ss) - y;
+    ss = t;
+  }
+  let rstd = 1.0 / sqrt(ss / f32(P.len) + P.eps);
+  for (var j = 0u; j < P.len; j++) {
+    out[base + j] = aff(j, x[base + j] * rstd);
+  }
+}
