@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { OPS, OP_NAMES, backendNames, backendStatus, getBackend, resetFallbackCounts, type OpName } from '../engine/index.js';
 import { backendDetail, writeParityResults } from '../suites/harness/parity-results.js';
-import { checkParity, type OpParityResult } from '../suites/harness/parity.js';
+import { checkParity, checkParityAsync, type OpParityResult } from '../suites/harness/parity.js';
 import { UsageError, checkChoices, fmtErr, parseIntOption, parseList, table } from './util.js';
 
 interface ParityOpts {
@@ -29,7 +29,7 @@ export function registerParity(program: Command): void {
     .option('--path <path>', 'fast-check replay path printed with a failure (use with --seed and one --op)')
     .option('--json <file>', 'results file to write (default: out/parity-<backend>-<time>.json)')
     .option('--quiet', 'print only failures and the summary')
-    .action((opts: ParityOpts) => {
+    .action(async (opts: ParityOpts) => {
       checkChoices('backend', [opts.backend], backendNames().filter((n) => n !== 'ref'));
       const status = backendStatus(opts.backend);
       if (!status.available) throw new UsageError(`backend '${opts.backend}' is unavailable: ${status.reason} (see 'zoo doctor')`);
@@ -43,7 +43,12 @@ export function registerParity(program: Command): void {
       console.log(`${opts.backend}: ${backendDetail(opts.backend)}`);
       resetFallbackCounts();
       const t0 = performance.now();
-      const results: OpParityResult[] = ops.map((name) => checkParity(OPS[name], opts.backend, { runs: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}) }));
+      const results: OpParityResult[] = [];
+      for (const name of ops) {
+        const o = { runs: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}) };
+        // Backends without synchronous reads (webgpu) are read back with await.
+        results.push(backend.syncRead ? checkParity(OPS[name], opts.backend, o) : await checkParityAsync(OPS[name], opts.backend, o));
+      }
       const seconds = (performance.now() - t0) / 1000;
       const failed = results.filter((r) => !r.passed);
       const shown = opts.quiet ? failed : results;

@@ -56,7 +56,10 @@ const rate = (r: number) => (r >= 1e4 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0
 function progressPrinter(steps: number): (p: StepProgress) => void {
   const tty = process.stdout.isTTY === true;
   const every = Math.max(1, Math.round(steps / 20));
+  let drawn = 0;
   return (p) => {
+    if (tty && p.step < steps && performance.now() - drawn < 100) return; // redraw at most 10 times a second
+    drawn = performance.now();
     const text = `step ${String(p.step).padStart(String(steps).length)}/${steps}  loss ${p.loss.toFixed(4)}  ${rate(p.rate)} ${p.unit}/s  ETA ${clock(p.etaSeconds)}`;
     if (tty) {
       const width = 24, done = Math.round((width * p.step) / steps);

@@ -160,6 +160,8 @@ export interface BenchRecord {
   };
   /** How iterations were synchronized and timed (wall clock on CPU backends; GPU timestamps when available). */
   sync: { method: string; timestamps: string | null };
+  /** webgpu: ms per call from GPU pass timestamps over a few blocks re-run after the wall-clock samples. */
+  gpuSamplesMs?: number[];
   /** Ops that ran through their decomposition (backend:op → calls) during one iteration. */
   fallbacks: Record<string, number>;
   /** --repeat-aa: the same benchmark measured again right after; difference = median2 / median - 1. */

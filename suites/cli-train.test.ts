@@ -79,10 +79,13 @@ describe('zoo train and zoo sample', () => {
     const child = spawn(process.execPath, [BIN, 'train', '--model', 'mlp', '--preset', 'tiny', '--steps', '1000000', '--save', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      if (!out.includes('step 1/') && (out + s).includes('step 1/')) setTimeout(() => child.kill('SIGINT'), 200);
+      const started = /step +1\//;
+      if (!started.test(out) && started.test(out + s)) setTimeout(() => child.kill('SIGINT'), 200);
       out += s;
     });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(guard);
     expect(code, out).toBe(130);
     expect(out).toMatch(/interrupted; stopping after this step and saving/);
     expect(out).toMatch(/^interrupted after \d+\/1000000 steps/m);

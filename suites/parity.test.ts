@@ -1,15 +1,19 @@
 // Every op with a kernel on an accelerated backend matches the float64 oracle (forward and VJP)
 // within the derived tolerance (harness/tolerance.ts); nothing here names an op. A backend that
 // cannot load is skipped with a warning, unless ZOO_REQUIRE lists it: then it fails.
+// ZOO_PARITY_RUNS (cases per op), ZOO_PARITY_OPS and ZOO_PARITY_BACKENDS (comma lists) narrow a run.
 import { afterAll, describe, expect, test } from 'vitest';
-import { OPS, OP_NAMES, getBackend } from '../engine/index.js';
-import { acceleratedBackends, checkParity, type OpParityResult } from './harness/parity.js';
+import { OPS, OP_NAMES, getBackend, initWebGPU } from '../engine/index.js';
+import { acceleratedBackends, checkParity, checkParityAsync, type OpParityResult } from './harness/parity.js';
 import { writeParityResults } from './harness/parity-results.js';
 
 const runs = Number(process.env['ZOO_PARITY_RUNS'] ?? 20);
 const only = process.env['ZOO_PARITY_OPS']?.split(',').filter(Boolean);
+const backends = process.env['ZOO_PARITY_BACKENDS']?.split(',').filter(Boolean);
+// WebGPU hands out its adapter asynchronously: start it before listing the backends.
+await initWebGPU();
 
-for (const b of acceleratedBackends()) {
+for (const b of acceleratedBackends().filter((x) => !backends || backends.includes(x.name))) {
   describe(`parity: ${b.name} against the float64 oracle`, () => {
     if (!b.available) {
       if (b.required) {
@@ -28,8 +32,8 @@ for (const b of acceleratedBackends()) {
     afterAll(() => {
       if (results.length) writeParityResults(`out/parity-${b.name}-vitest.json`, { backend: b.name, seed: 42, runs, ops }, results, 0);
     });
-    test.each(ops)(`%s: ${b.name} matches the float64 oracle`, (name) => {
-      const r = checkParity(OPS[name], b.name, { runs });
+    test.each(ops)(`%s: ${b.name} matches the float64 oracle`, async (name) => {
+      const r = backend.syncRead ? checkParity(OPS[name], b.name, { runs }) : await checkParityAsync(OPS[name], b.name, { runs });
       results.push(r);
       if (!r.passed) {
         throw new Error(`${r.failure!.message}\n  replay: zoo parity --backend ${b.name} --op ${name} --seed ${r.failure!.seed} --path ${r.failure!.path}`);

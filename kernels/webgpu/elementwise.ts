@@ -42,6 +42,15 @@ function storeExpr(result: CT | 'bool', out: DType): string {
   return st === result ? 'r' : `${st}(r)`;
 }
 
+/**
+ * An attribute as a float32 uniform. NOTE: a nonzero value below float32's smallest normal would
+ * round (or flush, on GPUs) to 0 and turn e.g. leaky_relu(-inf) into -inf·0 = NaN; it is raised to
+ * ±2^-126 instead, which changes results only below the parity floor.
+ */
+function attrF32(v: number): number {
+  return v !== 0 && Math.abs(v) < 2 ** -126 ? Math.sign(v) * 2 ** -126 : v;
+}
+
 /** Records out = spec(inputs) with broadcasting into a fresh output buffer. */
 export function runElementwise(ctx: KernelContext, name: string, inputs: readonly GpuArg[], o: TensorMeta, spec: Spec): GpuStorage | null {
   if (o.shape.length > MAX_DIMS) return null;
@@ -59,6 +68,7 @@ export function runElementwise(ctx: KernelContext, name: string, inputs: readonl
   const code = fillTemplate(wgslSource('elementwise.wgsl'), {
     BINDINGS: bindings.join('\n'),
     PARAMS_BINDING: inputs.length + 1,
+    MATH: wgslSource('math.wgsl'),
     BROADCAST: offsets.some((s) => s.startsWith('u32')) ? 'true' : 'false',
     LOADS: loads.join('\n'),
     T: spec.result ?? spec.compute,
@@ -66,7 +76,7 @@ export function runElementwise(ctx: KernelContext, name: string, inputs: readonl
     STORE: storeExpr(spec.result ?? spec.compute, o.dtype),
   });
   const st = inputs.map((x) => broadcastStrides(x.shape, o.shape));
-  const p = params().u32(n).u32(o.shape.length).f32(spec.p0 ?? 0).f32(spec.p1 ?? 0).dims(o.shape);
+  const p = params().u32(n).u32(o.shape.length).f32(attrF32(spec.p0 ?? 0)).f32(attrF32(spec.p1 ?? 0)).dims(o.shape);
   for (let k = 0; k < 3; k++) p.dims(st[k] ?? []);
   ctx.dispatch({ name, code, inputs: inputs.map((x) => x.storage), outputs: [out], params: p, workgroups: Math.ceil(n / 64) });
   return out;
@@ -88,7 +98,8 @@ function kernel<A>(name: string, entry: (attrs: A) => Expr & { p0?: number; p1?:
 }
 
 const fixed = (e: Expr) => () => e;
-const f = (expr: string): Expr => ({ f: expr });
+// Every unary float op maps NaN to NaN; the guard makes sure of it (SwiftShader's exp(NaN) is +inf).
+const f = (expr: string): Expr => ({ f: `select(${expr}, a, is_nan(a))` });
 
 // ---- unary ----
 export const UNARY = {
@@ -96,7 +107,7 @@ export const UNARY = {
   abs: kernel('abs', fixed({ f: 'abs(a)', i: 'abs(a)' })),
   // NOTE: -0 -> 0 and NaN stays NaN, as the ref kernel.
   sign: kernel('sign', fixed({ f: 'select(select(select(a, 0.0, a == 0.0), -1.0, a < 0.0), 1.0, a > 0.0)', i: 'sign(a)' })),
-  exp: kernel('exp', fixed(f('exp(a)'))),
+  exp: kernel('exp', fixed(f('zexp(a)'))),
   log: kernel('log', fixed(f('log(a)'))),
   log1p: kernel('log1p', fixed(f('zlog1p(a)'))),
   expm1: kernel('expm1', fixed(f('zexpm1(a)'))),
@@ -104,27 +115,27 @@ export const UNARY = {
   rsqrt: kernel('rsqrt', fixed(f('1.0 / sqrt(a)'))),
   reciprocal: kernel('reciprocal', fixed(f('1.0 / a'))),
   square: kernel('square', fixed({ f: 'a * a', i: 'a * a' })),
-  sin: kernel('sin', fixed(f('sin(a)'))),
-  cos: kernel('cos', fixed(f('cos(a)'))),
+  sin: kernel('sin', fixed(f('zsin(a)'))),
+  cos: kernel('cos', fixed(f('zcos(a)'))),
   tanh: kernel('tanh', fixed(f('ztanh(a)'))),
   sigmoid: kernel('sigmoid', fixed(f('zsigmoid(a)'))),
   // select keeps NaN (NaN < 0 is false), as Math.max(x, 0) does.
   relu: kernel('relu', fixed({ f: 'select(a, 0.0, a < 0.0)', i: 'max(a, 0)' })),
-  leaky_relu: kernel('leaky_relu', (at: LeakyReluAttrs) => ({ f: 'select(a * P.p0, a, a > 0.0)', p0: leakyReluSlope(at) })),
-  elu: kernel('elu', (at: EluAttrs) => ({ f: 'select(P.p0 * zexpm1(a), a, a > 0.0)', p0: eluAlpha(at) })),
+  leaky_relu: kernel('leaky_relu', (at: LeakyReluAttrs) => ({ ...f('select(a * P.p0, a, a > 0.0)'), p0: leakyReluSlope(at) })),
+  elu: kernel('elu', (at: EluAttrs) => ({ ...f('select(P.p0 * zexpm1(a), a, a > 0.0)'), p0: eluAlpha(at) })),
   selu: kernel('selu', fixed(f('SELU_SCALE * select(SELU_ALPHA * zexpm1(a), a, a > 0.0)'))),
-  celu: kernel('celu', (at: CeluAttrs) => ({ f: 'select(P.p0 * zexpm1(a / P.p0), a, a > 0.0)', p0: eluAlpha(at) })),
+  celu: kernel('celu', (at: CeluAttrs) => ({ ...f('select(P.p0 * zexpm1(a / P.p0), a, a > 0.0)'), p0: eluAlpha(at) })),
   gelu: kernel('gelu', (at: GeluAttrs) => f(geluApproximate(at) === 'tanh' ? 'a * zsigmoid(2.0 * SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))' : 'a * zphi(a)')),
   silu: kernel('silu', fixed(f('a * zsigmoid(a)'))),
   mish: kernel('mish', fixed(f('a * ztanh(zsoftplus(a))'))),
   softplus: kernel('softplus', (at: SoftplusAttrs) => {
     const { beta, threshold } = softplusParams(at);
-    return { f: 'select(zsoftplus(a * P.p0) / P.p0, a, a * P.p0 > P.p1)', p0: beta, p1: threshold };
+    return { ...f('select(zsoftplus(a * P.p0) / P.p0, a, a * P.p0 > P.p1)'), p0: beta, p1: threshold };
   }),
   softsign: kernel('softsign', fixed(f('a / (1.0 + abs(a))'))),
   hardtanh: kernel('hardtanh', (at: HardtanhAttrs) => {
     const { minVal, maxVal } = hardtanhBounds(at);
-    return { f: 'select(select(a, P.p1, a > P.p1), P.p0, a < P.p0)', p0: minVal, p1: maxVal };
+    return { ...f('select(select(a, P.p1, a > P.p1), P.p0, a < P.p0)'), p0: minVal, p1: maxVal };
   }),
   hardsigmoid: kernel('hardsigmoid', fixed(f('select(select(a / 6.0 + 0.5, 1.0, a >= 3.0), 0.0, a <= -3.0)'))),
   hardswish: kernel('hardswish', fixed(f('select(select(a * (a + 3.0) / 6.0, a, a >= 3.0), 0.0, a <= -3.0)'))),

@@ -1,9 +1,17 @@
-// The WebGPU kernel table: op name -> kernel. Partial by design; every op missing here must be
-// in DECOMPOSED (kernels/webgpu/decomposed.ts), which a test enforces.
+// The WebGPU kernel table: op name -> kernel (WGSL under kernels/wgsl/, descriptors here).
+// Partial by design: every op missing here is listed in DECOMPOSED (kernels/webgpu/decomposed.ts)
+// and runs as its decomposition into ops that have kernels; a test enforces that the two lists
+// cover the registry exactly.
 import type { AttrsOf, OpName } from '../../engine/ops/index.js';
 import { BINARY, COMPARE, UNARY, cast, clamp, where } from './elementwise.js';
+import { INDEXING } from './indexing.js';
 import type { WebGPUKernel } from './kernel.js';
+import { matmul } from './matmul.js';
+import { MOVEMENT } from './movement.js';
 import { dropout } from './random.js';
+import { REDUCE } from './reduce.js';
+import { ROWS } from './rows.js';
+import { WINDOW } from './window.js';
 
 export type WebGPUKernelTable = { readonly [P in OpName]?: WebGPUKernel<AttrsOf<P>> };
 
@@ -14,5 +22,11 @@ export const KERNELS: WebGPUKernelTable = {
   where,
   clamp,
   cast,
+  ...REDUCE,
+  ...ROWS,
+  ...MOVEMENT,
+  ...INDEXING,
+  ...WINDOW,
+  matmul,
   dropout,
 };

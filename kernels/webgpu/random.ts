@@ -48,6 +48,7 @@ export function runRandom(ctx: KernelContext, out: GpuStorage, meta: TensorMeta,
   const code = fillTemplate(wgslSource('random.wgsl'), {
     BINDINGS: `@group(0) @binding(0) var<storage, read_write> out: array<${wgslType(meta.dtype)}>;`,
     PARAMS_BINDING: 1,
+    MATH: wgslSource('math.wgsl'),
     DRAW: drawCode(meta, p),
   });
   const range = p.kind === 'randint' ? p.b - p.a : 0;
@@ -63,6 +64,7 @@ export const dropout: WebGPUKernel<DropoutAttrs> = (ctx, [x], { p, seed, offset 
   const code = fillTemplate(wgslSource('random.wgsl'), {
     BINDINGS: '@group(0) @binding(0) var<storage, read> x: array<f32>;\n@group(0) @binding(1) var<storage, read_write> out: array<f32>;',
     PARAMS_BINDING: 2,
+    MATH: wgslSource('math.wgsl'),
     DRAW: '  out[i] = select(0.0, x[i] * P.a, (word(i) >> 8u) >= P.threshold);',
   });
   const scale = p >= 1 ? 0 : 1 / (1 - p);

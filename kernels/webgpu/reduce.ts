@@ -66,9 +66,10 @@ function reducePass(ctx: KernelContext, name: string, p: Pass): void {
   const chunks = Math.max(1, Math.ceil(p.len / p.chunk));
   const n = p.rows * chunks;
   if (n === 0) return;
-  const ct = p.fn === 'mean' || p.fn === 'var' || p.fn === 'std' || p.fn === 'logsumexp' || p.ot === 'float32' || p.xt === 'float32' ? 'f32' : 'i32';
-  const code = fillTemplate(wgslSource('reduce.wgsl'), { XT: wgslType(p.xt), OT: wgslType(p.ot), CT: ct, OP: `r_${p.fn}` });
-  const P = params().u32(p.rows).u32(p.len).u32(p.inner).u32(p.chunk).f32(p.divisor).u32(0).u32(0).u32(0);
+  const ct = p.ot === 'float32' || p.xt === 'float32' ? 'f32' : 'i32';
+  const fn = p.fn === 'sum' && ct === 'i32' ? 'isum' : p.fn;
+  const code = fillTemplate(wgslSource('reduce.wgsl'), { XT: wgslType(p.xt), OT: wgslType(p.ot), CT: ct, OP: `r_${fn}`, MATH: wgslSource('math.wgsl') });
+  const P = params().u32(p.rows).u32(p.len).u32(p.inner).u32(p.chunk).f32(p.divisor).f32(-Infinity).u32(0).u32(0);
   ctx.dispatch({ name, code, inputs: [p.src], outputs: [p.out], params: P, workgroups: Math.ceil(n / 64) });
 }
 

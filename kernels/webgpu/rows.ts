@@ -21,7 +21,7 @@ export const cumsum: WebGPUKernel<CumsumAttrs> = (ctx, [x], attrs, [o]) => {
   const rows = rowsOf(ctx, 'cumsum', x!, x!.shape.length ? [axis] : []);
   if (!rows) return null;
   const ct = o!.dtype === 'float32' ? 'f32' : 'i32';
-  const code = fillTemplate(wgslSource('cumsum.wgsl'), { XT: wgslType(x!.dtype), OT: wgslType(o!.dtype), CT: ct });
+  const code = fillTemplate(wgslSource('cumsum.wgsl'), { XT: wgslType(x!.dtype), OT: wgslType(o!.dtype), INT: ct === 'i32' ? 'true' : 'false', MATH: wgslSource('math.wgsl') });
   const n = rows.outer * rows.inner;
   const p = params().u32(n).u32(rows.len).u32(rows.inner).u32(attrs.reverse ? 1 : 0);
   ctx.dispatch({ name: 'cumsum', code, inputs: [rows.storage], outputs: [out], params: p, workgroups: Math.ceil(n / 64) });
@@ -34,9 +34,9 @@ function softmaxKernel(name: 'softmax' | 'log_softmax'): WebGPUKernel<SoftmaxAtt
     if (sizeOf(o!.shape) === 0) return [out];
     const rows = rowsOf(ctx, name, x!, softmaxAxes(name, attrs, x!.shape));
     if (!rows) return null;
-    const code = fillTemplate(wgslSource('softmax.wgsl'), { LOG: name === 'log_softmax' ? 'true' : 'false' });
+    const code = fillTemplate(wgslSource('softmax.wgsl'), { LOG: name === 'log_softmax' ? 'true' : 'false', MATH: wgslSource('math.wgsl') });
     const n = rows.outer * rows.inner;
-    ctx.dispatch({ name, code, inputs: [rows.storage], outputs: [out], params: params().u32(n).u32(rows.len).u32(rows.inner).u32(0), workgroups: Math.ceil(n / 64) });
+    ctx.dispatch({ name, code, inputs: [rows.storage], outputs: [out], params: params().u32(n).u32(rows.len).u32(rows.inner).f32(-Infinity), workgroups: Math.ceil(n / 64) });
     return [out];
   };
 }
@@ -57,7 +57,7 @@ function normPass(ctx: KernelContext, name: string, x: GpuArg, params_: readonly
   const out = ctx.alloc(o);
   const n = sizeOf(x.shape);
   if (n === 0 || len === 0) return [out];
-  const code = fillTemplate(wgslSource(`${name}.wgsl`), { AFFINE: affineSource(!!w, !!b), PARAMS_BINDING: 2 + params_.length });
+  const code = fillTemplate(wgslSource(`${name}.wgsl`), { AFFINE: affineSource(!!w, !!b), PARAMS_BINDING: 2 + params_.length, MATH: wgslSource('math.wgsl') });
   const rows = n / len;
   const inputs = [x.storage, ...(w ? [w.storage] : []), ...(b ? [b.storage] : [])];
   ctx.dispatch({ name, code, inputs, outputs: [out], params: params().u32(rows).u32(len).f32(eps).u32(0), workgroups: Math.ceil(rows / 64) });

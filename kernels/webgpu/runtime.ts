@@ -18,6 +18,8 @@ const FLUSH_EVERY = 32;
 interface CachedPipeline {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
+  /** Set (asynchronously) when creation failed: every later use throws it again. */
+  error: BackendError | null;
 }
 
 interface Timing {
@@ -157,13 +159,15 @@ export class Runtime {
       label,
     });
     const name = p.name;
+    const entry: CachedPipeline = { pipeline, layout, error: null };
     void this.device.popErrorScope().then((err) => {
-      if (err) this.record(name, err);
+      if (!err) return;
+      this.record(name, err);
+      entry.error = new BackendError(name, `webgpu pipeline creation failed: ${err.message.trim()}`);
     });
     this.stats.pipelines++;
-    cached = { pipeline, layout };
-    this.pipelines.set(key, cached);
-    return cached;
+    this.pipelines.set(key, entry);
+    return entry;
   }
 
   /** Records one dispatch; submits every FLUSH_EVERY dispatches. */
@@ -173,7 +177,8 @@ export class Runtime {
     if (grid[0] === 0 || grid[1] === 0 || grid[2] === 0) return;
     const max = this.limits.maxComputeWorkgroupsPerDimension;
     if (grid.some((g) => g > max)) throw new BackendError(p.name, `dispatch grid (${grid.join(',')}) exceeds ${max} workgroups per dimension`);
-    const { pipeline, layout } = this.pipeline(p);
+    const { pipeline, layout, error } = this.pipeline(p);
+    if (error) throw error;
     this.lastKernel = p.name;
     const entries: GPUBindGroupEntry[] = [];
     for (const s of [...p.inputs, ...p.outputs]) {

@@ -1,5 +1,5 @@
 // layer_norm forward over the trailing dims (x viewed as rows × N, N = prod(normalizedShape)):
-//   mean = Σx / N,  var = Σ(x - mean)² / N (two passes, not E[x²] - E[x]²),
+//   mean = Σx / N,  var = Σ(x - mean)² / N (two compensated passes, not E[x²] - E[x]²),
 //   y = (x - mean) / sqrt(var + eps) · weight + bias
 // One invocation per row (SwiftShader-friendly, kernels.md §3.4). The backward pass is the op's
 // VJP, written with ops, so it runs on the other WGSL kernels.
@@ -16,6 +16,8 @@ struct Params {
 }
 @group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
 
+{{MATH}}
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = flat_id(wid, nwg, lid, 64u);
@@ -23,25 +25,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let base = row * P.len;
-  var s = 0.0;
-  var c = 0.0;
+  var acc = vec2<f32>(0.0);
   for (var j = 0u; j < P.len; j++) {
-    let y = x[base + j] - c;
-    let t = s + y;
-    c = (t - s) - y;
-    s = t;
+    acc = nsum(acc, x[base + j]);
   }
-  let mean = s / f32(P.len);
-  var ss = 0.0;
-  c = 0.0;
+  let mean = (acc.x + acc.y) / f32(P.len);
+  acc = vec2<f32>(0.0);
   for (var j = 0u; j < P.len; j++) {
     let d = x[base + j] - mean;
-    let y = d * d - c;
-    let t = ss + y;
-    c = (t - ss) - y;
-    ss = t;
+    acc = nsum(acc, d * d);
   }
-  let rstd = 1.0 / sqrt(ss / f32(P.len) + P.eps);
+  let ss = acc.x + acc.y;
+  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
+  let rstd = select(1.0 / sqrt(ss / f32(P.len) + P.eps), ss, is_nan(ss));
   for (var j = 0u; j < P.len; j++) {
     out[base + j] = aff(j, (x[base + j] - mean) * rstd);
   }

@@ -25,6 +25,8 @@ struct Params {
 }
 @group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
 
+{{MATH}}
+
 const M0: u32 = 0xd2511f53u;
 const M1: u32 = 0xcd9e8d57u;
 const W0: u32 = 0x9e3779b9u;
@@ -74,14 +76,14 @@ fn uniform01(w: u32) -> f32 {
 }
 
 // Box-Muller on words 2k, 2k+1: z = sqrt(-2 ln u1) · (cos | sin)(2π u2), u1 in (0, 1].
-// cos(2πu) = -cos(2π(u - 1/2)) keeps the argument in [-π, π), where WGSL's trig is accurate.
+// cos(2πu) = -cos(2π(u - 1/2)) keeps the argument in [-π, π); zsin/zcos from math.wgsl.
 fn normal(i: u32) -> f32 {
   let k = i >> 1u;
   let u1 = f32((word(2u * k) >> 8u) + 1u) * U24;
   let u2 = uniform01(word(2u * k + 1u));
   let r = sqrt(-2.0 * log(u1));
   let t = TWO_PI * (u2 - 0.5);
-  return -r * select(sin(t), cos(t), (i & 1u) == 0u);
+  return -r * select(zsin(t), zcos(t), (i & 1u) == 0u);
 }
 
 @compute @workgroup_size(64)

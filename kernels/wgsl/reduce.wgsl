@@ -5,7 +5,8 @@
 // partial results a second pass combines (kernels/webgpu/reduce.ts), never with atomics.
 //
 // {{XT}} element type of x, {{OT}} of out, {{CT}} compute type, {{OP}} the function below.
-// Sums use Kahan compensation, so float32 sums stay within a few ulps for any R.
+// Float sums are compensated (nsum, math.wgsl), so they stay within a few ulps of the exact sum
+// even when large terms cancel.
 
 @group(0) @binding(0) var<storage, read> x: array<{{XT}}>;
 @group(0) @binding(1) var<storage, read_write> out: array<{{OT}}>;
@@ -17,33 +18,37 @@ struct Params {
   chunk: u32,
   // var/std: the divisor max(0, N - correction); mean: N (of the whole reduction).
   divisor: f32,
+  // -inf (WGSL has no infinity literal, and a constant one is rejected).
+  neg_inf: f32,
   pad0: u32,
   pad1: u32,
-  pad2: u32,
 }
 @group(0) @binding(2) var<uniform> P: Params;
+
+{{MATH}}
 
 fn load(k: u32) -> {{CT}} {
   return {{CT}}(x[k]);
 }
 
-fn neg_inf() -> f32 {
-  return bitcast<f32>(0xff800000u);
+fn r_sum(base: u32, r0: u32, r1: u32) -> f32 {
+  var acc = vec2<f32>(0.0);
+  for (var r = r0; r < r1; r++) {
+    acc = nsum(acc, f32(load(base + r * P.inner)));
+  }
+  return acc.x + acc.y;
 }
 
-fn r_sum(base: u32, r0: u32, r1: u32) -> {{CT}} {
+// int32 sums wrap around like torch's int64 would not; int32 is what we have.
+fn r_isum(base: u32, r0: u32, r1: u32) -> {{CT}} {
   var s = {{CT}}(0);
-  var c = {{CT}}(0);
   for (var r = r0; r < r1; r++) {
-    let y = load(base + r * P.inner) - c;
-    let t = s + y;
-    c = (t - s) - y;
-    s = t;
+    s = s + load(base + r * P.inner);
   }
   return s;
 }
 
-fn r_mean(base: u32, r0: u32, r1: u32) -> {{CT}} {
+fn r_mean(base: u32, r0: u32, r1: u32) -> f32 {
   return r_sum(base, r0, r1) / P.divisor;
 }
 
@@ -81,16 +86,12 @@ fn r_min(base: u32, r0: u32, r1: u32) -> {{CT}} {
 // Two passes: mean, then Σ(x - mean)² / max(0, N - correction).
 fn r_var(base: u32, r0: u32, r1: u32) -> f32 {
   let m = r_sum(base, r0, r1) / f32(r1 - r0);
-  var s = 0.0;
-  var c = 0.0;
+  var acc = vec2<f32>(0.0);
   for (var r = r0; r < r1; r++) {
     let d = f32(load(base + r * P.inner)) - m;
-    let y = d * d - c;
-    let t = s + y;
-    c = (t - s) - y;
-    s = t;
+    acc = nsum(acc, d * d);
   }
-  return s / P.divisor;
+  return (acc.x + acc.y) / P.divisor;
 }
 
 fn r_std(base: u32, r0: u32, r1: u32) -> f32 {
@@ -99,26 +100,22 @@ fn r_std(base: u32, r0: u32, r1: u32) -> f32 {
 
 // m + log Σ exp(x - m): all -inf (or empty) gives -inf, any +inf gives +inf, any NaN gives NaN.
 fn r_logsumexp(base: u32, r0: u32, r1: u32) -> f32 {
-  var m = neg_inf();
+  var m = P.neg_inf;
   for (var r = r0; r < r1; r++) {
-    let v = load(base + r * P.inner);
+    let v = f32(load(base + r * P.inner));
     if (v != v) {
       return v;
     }
     m = max(m, v);
   }
-  if (m == neg_inf() || m == -neg_inf()) {
+  if (m == P.neg_inf || m == -P.neg_inf) {
     return m;
   }
-  var s = 0.0;
-  var c = 0.0;
+  var acc = vec2<f32>(0.0);
   for (var r = r0; r < r1; r++) {
-    let y = exp(load(base + r * P.inner) - m) - c;
-    let t = s + y;
-    c = (t - s) - y;
-    s = t;
+    acc = nsum(acc, zexp(f32(load(base + r * P.inner)) - m));
   }
-  return m + log(s);
+  return m + log(acc.x + acc.y);
 }
 
 // First index of the best value (ties keep the first; the first NaN wins, as torch).
@@ -158,14 +155,14 @@ fn r_argmin(base: u32, r0: u32, r1: u32) -> i32 {
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let id = flat_id(wid, nwg, lid, 64u);
-  let chunks = (P.len + P.chunk - 1u) / P.chunk;
-  if (id >= P.rows * max(chunks, 1u)) {
+  let chunks = max((P.len + P.chunk - 1u) / P.chunk, 1u);
+  if (id >= P.rows * chunks) {
     return;
   }
   let i = id % P.inner;
   let oc = id / P.inner;
-  let c = oc % max(chunks, 1u);
-  let o = oc / max(chunks, 1u);
+  let c = oc % chunks;
+  let o = oc / chunks;
   let base = o * P.len * P.inner + i;
   let r0 = c * P.chunk;
   let r1 = min(r0 + P.chunk, P.len);

@@ -14,6 +14,8 @@ struct Params {
 }
 @group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
 
+{{MATH}}
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = flat_id(wid, nwg, lid, 64u);
@@ -21,16 +23,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let base = row * P.len;
-  var ss = 0.0;
-  var c = 0.0;
+  var acc = vec2<f32>(0.0);
   for (var j = 0u; j < P.len; j++) {
     let v = x[base + j];
-    let y = v * v - c;
-    let t = ss + y;
-    c = (t - ss) - y;
-    ss = t;
+    acc = nsum(acc, v * v);
   }
-  let rstd = 1.0 / sqrt(ss / f32(P.len) + P.eps);
+  let ss = acc.x + acc.y;
+  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
+  let rstd = select(1.0 / sqrt(ss / f32(P.len) + P.eps), ss, is_nan(ss));
   for (var j = 0u; j < P.len; j++) {
     out[base + j] = aff(j, x[base + j] * rstd);
   }

@@ -11,7 +11,6 @@ namespace {
 
 constexpr float kSeluAlpha = 1.6732632423543772848f;
 constexpr float kSeluScale = 1.0507009873554804934f;
-constexpr float kSqrt2OverPi = 0.7978845608028654f;
 
 using vm::V;
 using vm::sel;
@@ -49,7 +48,7 @@ ZOO_INLINE V apply(V x, float p0, float p1) {
   else if constexpr (OP == U_selu) return kSeluScale * sel(x > 0.f, x, kSeluAlpha * vm::expm1(x));
   else if constexpr (OP == U_celu) return sel(x > 0.f, x, p0 * vm::expm1(x / p0));
   else if constexpr (OP == U_gelu) return x * vm::normcdf(x);
-  else if constexpr (OP == U_gelu_tanh) return x * vm::sigmoid(2.f * kSqrt2OverPi * (x + 0.044715f * x * x * x));
+  else if constexpr (OP == U_gelu_tanh) return vm::gelu_tanh(x);
   else if constexpr (OP == U_silu) return x * vm::sigmoid(x);
   else if constexpr (OP == U_mish) return x * vm::tanh(vm::softplus(x));
   else if constexpr (OP == U_softplus) {

@@ -4,8 +4,9 @@
 //   2. (ref) a whole-model directional gradient check in float64: for a random direction u over all
 //      parameters and continuous inputs, <∇L, u> against (L(θ + h u) − L(θ − h u)) / 2h, per leaf
 //      and for all leaves at once (suites/harness/modulecheck.ts);
-//   3. (other backends) loss and gradients match the float64 oracle within the derived tolerance:
-//      error ≤ PARITY_K · (error of a float32 ref run) + PARITY_FLOOR, relative to each tensor's scale;
+//   3. (other backends) loss and gradients match the float64 oracle within the derived tolerance
+//      of the op parity suite (suites/harness/tolerance.ts: k times the error of a float32 ref run,
+//      plus float32 roundoff), the three runs sharing the same float32 weights and batch;
 //   4. the same seed gives a bit-identical loss twice;
 //   5. trainCheck.steps Adam steps bring the training loss below trainCheck.maxRatio × its start;
 //   6. the model's own invariants hold.
@@ -16,14 +17,12 @@ import {
 import { MODELS } from '../../zoo/index.js';
 import type { AnyModel, Batch, BuildOptions, DataSource, InvariantContext } from '../../zoo/model.js';
 import { checkModuleGradients } from './modulecheck.js';
+import { compareFloat, type Comparison } from './tolerance.js';
 import { trainStep } from './trainer.js';
 
 export const MODEL_CHECK_SEED = 1;
 /** Directional gradient check: largest accepted relative error (float64 central differences reach ~1e-9). */
 export const GRAD_TOL = 1e-6;
-/** Parity: a backend may err PARITY_K times as much as float32 ref does, plus PARITY_FLOOR (relative). */
-export const PARITY_K = 10;
-export const PARITY_FLOOR = 1e-6;
 /** Fixed training batches on which the "loss goes down" check measures the training loss. */
 const TRAIN_MEASURE_BATCHES = 4;
 
@@ -139,13 +138,18 @@ async function lossAndGrads(c: ModelCase, model: Module, batch: Batch): Promise<
   return out;
 }
 
-export interface ParityRecord {
+export interface ParityRecord extends Comparison {
+  /** 'loss' or a parameter name (its gradient). */
   tensor: string;
-  /** max |x − oracle| / max |oracle| of the backend and of float32 ref. */
-  error: number;
-  refError: number;
-  budget: number;
 }
+
+/**
+ * F of the tolerance (roundings that can feed one element): the element count of the largest
+ * batch tensor. NOTE: a conservative stand-in for the longest reduction of the model's float32
+ * arithmetic, the batch reduction of the weight gradients (B·T positions, B·H·W pixels; B·F
+ * overcounts the B rows of a tabular batch by its F features).
+ */
+const roundingsPerOutput = (batch: Batch): number => Math.max(1, ...Object.values(batch).map((t) => t.size));
 
 export async function checkParity(c: ModelCase): Promise<ParityRecord[]> {
   const ref32 = fresh(c, { backend: 'ref', dtype: 'float32' });
@@ -159,14 +163,11 @@ export async function checkParity(c: ModelCase): Promise<ParityRecord[]> {
   const want = await lossAndGrads(c, oracle.model, moveBatch(batch, 'ref', 'float64'));
   const ref = await lossAndGrads(c, ref32.model, batch);
   const got = await lossAndGrads(c, dev.model, moveBatch(batch, c.backend, 'float32'));
-  const records = [...want].map(([name, o]) => {
-    const err = (x: Float64Array) => maxAbs(x.map((v, i) => v - o[i]!)) / (maxAbs(o) || 1);
-    const refError = err(ref.get(name)!);
-    return { tensor: name, error: err(got.get(name)!), refError, budget: PARITY_K * refError + PARITY_FLOOR };
-  });
-  const bad = records.filter((r) => !(r.error <= r.budget));
+  const F = roundingsPerOutput(batch);
+  const records = [...want].map(([name, y]) => ({ tensor: name, ...compareFloat(y, ref.get(name)!, got.get(name)!, F) }));
+  const bad = records.filter((r) => r.failure !== undefined);
   if (bad.length) {
-    throw new ModelCheckFailure(`${c.label}: differs from the float64 oracle beyond the budget (${mode} mode): ${bad.map((r) => `${r.tensor} error ${r.error.toExponential(2)} > budget ${r.budget.toExponential(2)} (float32 ref: ${r.refError.toExponential(2)})`).join('; ')}`);
+    throw new ModelCheckFailure(`${c.label}: differs from the float64 oracle beyond the derived tolerance (${mode} mode): ${bad.map((r) => `${r.tensor === 'loss' ? 'loss' : `gradient of ${r.tensor}`}: ${r.failure}`).join('; ')}`);
   }
   return records;
 }

@@ -11,17 +11,13 @@
 // the residual stream (c_proj, wo) N(0, (0.02/√(2 L))²).
 import {
   Dropout, Embedding, KVCache, LayerNorm, Linear, Module, ModuleList, RMSNorm, ShapeError, ValueError, add, arange, fmtShape,
-  gelu, init, itemSize, matmul, noGrad, rand, slice, tensor, tidy, type Backend, type FloatDType, type Generator, type Tensor,
+  gelu, init, itemSize, matmul, noGrad, rand, slice, tensor, tidy, type FloatDType, type Generator, type Tensor,
 } from '../../engine/index.js';
+import type { BuildOptions } from '../model.js';
 import { CausalSelfAttention, type LayerBuild } from './attention.js';
 import { mlaOf, validateConfig, type GptConfig } from './config.js';
 import { MultiHeadLatentAttention, type MlaPath } from './mla.js';
 import { checkSampling, drawIndex, nextTokenProbs, type SamplingOptions } from './sample.js';
-
-export interface GptBuildOptions {
-  dtype?: FloatDType;
-  backend?: Backend | string;
-}
 
 /** Per-layer key/value caches of one batch of sequences; `length` tokens are cached. */
 export class GptCache {
@@ -120,7 +116,7 @@ export class GPT extends Module {
   private readonly lnF: LayerNorm | RMSNorm;
   private readonly lmHead: Linear | null;
 
-  constructor(config: GptConfig, gen: Generator, opts: GptBuildOptions = {}) {
+  constructor(config: GptConfig, gen: Generator, opts: BuildOptions = {}) {
     super();
     validateConfig(config);
     this.config = config;

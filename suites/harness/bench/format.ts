@@ -7,7 +7,7 @@ const SI = (x: number): string => {
   if (a >= 1e9) return `${(x / 1e9).toPrecision(3)}G`;
   if (a >= 1e6) return `${(x / 1e6).toPrecision(3)}M`;
   if (a >= 1e4) return `${(x / 1e3).toPrecision(3)}k`;
-  return x.toPrecision(3);
+  return a >= 1000 ? x.toFixed(0) : x.toPrecision(3);
 };
 export const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : ms >= 1 ? `${ms.toPrecision(3)} ms` : `${(ms * 1000).toPrecision(3)} µs`);
 const fmtBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
@@ -85,7 +85,10 @@ export function formatNotes(rs: readonly BenchRecord[]): string[] {
   const out: string[] = [];
   for (const r of rs) {
     const who = `${r.name}${r.kind === 'model' ? ` ${r.mode}` : ''} on ${r.backend}`;
-    if (r.note) out.push(`${who}: ${r.note}`);
+    // An unavailable backend is said once, not once per benchmark.
+    if (r.note?.startsWith(`backend ${r.backend} is unavailable`)) {
+      if (!out.includes(r.note)) out.push(r.note);
+    } else if (r.note) out.push(`${who}: ${r.note}`);
     if (r.validation.batch) out.push(`${who}: validated against ref at batch ${r.validation.batch.used} (benchmarked at ${r.validation.batch.benchmarked})`);
     const fb = Object.entries(r.fallbacks);
     if (fb.length) out.push(`${who}: decomposition fallbacks per iteration: ${fb.map(([k, v]) => `${k} ×${v}`).join(', ')}`);

@@ -12,13 +12,15 @@ import { decodeApi, decodeBenchmark, tokensOf, validateDecode } from './decode.j
 import { syncBackend, syncMethod, threadsOf } from './hooks.js';
 import { meter } from './meter.js';
 import { batchOf, buildOn, configKey, disposeBuilt, modelKey, seqOf, BATCH_KEYS, type Config, type ModelBenchSpec, type ModelMode } from './modelspec.js';
-import { emptyRecord, unavailableRecord, fallbackDiff, measuredRecord, timeSubject, type TimingOptions, type Work } from './record.js';
+import { emptyRecord, gpuOf, settleMemory, unavailableRecord, fallbackDiff, measuredRecord, timeSubject, type TimingOptions, type Work } from './record.js';
 import { stepRound, timeOnce } from './sampling.js';
 import { ORACLE, normalizedError, relativeL2, validationRecord } from './validate.js';
 
 /** Train FLOPs ref may spend on validation (float64 JS: about a second per GFLOP); above it the batch is reduced. */
 const REF_VALIDATION_FLOPS = 2e9;
 const LR = 1e-4;
+/** Compute passes one model iteration may record with GPU timestamps (more and the block is dropped). */
+const MODEL_PASSES = 8192;
 
 /** The validation config: the same model with the batch reduced until ref can afford it. */
 function validationConfig(def: AnyModel, config: Config): { config: Config; used: number | null; full: number | null } {
@@ -128,7 +130,7 @@ export async function runModelBench(s: ModelBenchSpec, mode: ModelMode, limits: 
   } catch (err) {
     return fail('error building the model', err);
   }
-  let loop: Loop | string | undefined;
+  let loop: Loop | string | undefined, rec: BenchRecord | undefined;
   try {
     loop = loopFor(s, mode, built, m.backend);
     if (typeof loop === 'string') return emptyRecord(base, 'skipped', loop, { ...ORACLE, status: 'skipped', compared: 'nothing' }, sync);
@@ -139,11 +141,12 @@ export async function runModelBench(s: ModelBenchSpec, mode: ModelMode, limits: 
       return fail('error during validation', err);
     }
     if (validation.status === 'failed') return emptyRecord(base, 'failed', `validation failed on ${s.backend}: ${validation.detail}`, validation, sync);
-    return await timeLoop(loop, m, base, validation, { sync, liveBytesBefore, backend, limits, timing }).catch((err) => fail('error while timing', err, validation));
+    rec = await timeLoop(loop, m, base, validation, { sync, liveBytesBefore, backend, limits, timing }).catch((err) => fail('error while timing', err, validation));
   } finally {
     if (typeof loop === 'object') loop.dispose();
     disposeBuilt(built);
   }
+  return settleMemory(rec, backend);
 }
 
 interface TimeContext {
@@ -154,26 +157,34 @@ interface TimeContext {
   timing: TimingOptions;
 }
 
-/** First run, one metered warm-up iteration, then warm-up and adaptive sampling. */
+/** First run, then warm-up (its first iteration metered) and adaptive sampling. */
 async function timeLoop(loop: Loop, m: ReturnType<typeof meter>, base: Parameters<typeof measuredRecord>[0], validation: ValidationRecord, c: TimeContext): Promise<BenchRecord> {
   const fb0 = new Map(fallbackCounts());
   await loop.beforeIteration?.();
   const firstRunMs = await timeOnce(loop.iteration);
   const fallbacks = fallbackDiff(fb0, fallbackCounts());
-  await loop.beforeIteration?.();
-  m.start();
-  await loop.iteration();
-  const metered = m.stop();
+  let metered = { flops: 0, bytes: 0, calls: 0 };
+  const iteration = async () => {
+    await loop.beforeIteration?.();
+    await loop.iteration();
+  };
   const t = await timeSubject({
-    iteration: async () => {
+    iteration,
+    firstWarmup: async () => {
       await loop.beforeIteration?.();
+      m.start();
       await loop.iteration();
+      metered = m.stop();
     },
-    sampler: () => ({ round: stepRound(loop.iteration, loop.beforeIteration), callsPerSample: 1, roundMs: 0 }),
+    sampler: () => ({
+      round: stepRound(loop.iteration, loop.beforeIteration), callsPerSample: 1, roundMs: 0, block: loop.iteration,
+      ...(loop.beforeIteration ? { before: loop.beforeIteration } : {}),
+    }),
+    ...gpuOf(c.backend, MODEL_PASSES),
   }, c.timing);
   return measuredRecord(base, {
     validation, firstRunMs, timing: t, fallbacks, sync: c.sync, ...(loop.note ? { note: loop.note } : {}),
-    work: { ...loop.work, meteredFlops: metered.flops, bytes: metered.bytes },
+    work: { ...loop.work, meteredFlops: metered.calls ? metered.flops : null, bytes: metered.calls ? metered.bytes : null },
     device: { liveBytesBefore: c.liveBytesBefore, backend: c.backend },
   }, c.limits);
 }

@@ -12,7 +12,7 @@ import type { BenchRecord, MachineLimits } from '../../../reports/schema.js';
 import { caseValues, specFor } from '../values.js';
 import { syncBackend, syncMethod, threadsOf } from './hooks.js';
 import { limitsFor, roofline } from './limits.js';
-import { emptyRecord, unavailableRecord, fallbackDiff, measuredRecord, timeSubject, type Subject, type TimingOptions } from './record.js';
+import { emptyRecord, gpuOf, settleMemory, unavailableRecord, fallbackDiff, measuredRecord, timeSubject, type Subject, type TimingOptions } from './record.js';
 import { now, tinybenchRound } from './sampling.js';
 import { ORACLE, normalizedError, validationRecord } from './validate.js';
 
@@ -31,6 +31,8 @@ const MiB = 1 << 20;
 const BLOCK_MS = 2;
 const MAX_SETS = 64;
 const MAX_SET_BYTES = 1024 * MiB;
+/** Compute passes one op call may record with GPU timestamps (decompositions run several). */
+const OP_PASSES = 64;
 
 export const opKey = (s: Pick<OpBenchSpec, 'op' | 'shapes' | 'attrs' | 'dtype' | 'backend'>): string =>
   `op:${s.op}|${s.shapes.map((d) => d.join('x') || '()').join(',')}|${JSON.stringify(s.attrs ?? {})}|${s.dtype}|${s.backend}`;
@@ -69,9 +71,45 @@ async function readAll(ts: readonly Tensor[]): Promise<ArrayLike<number>[]> {
   return out;
 }
 
+type Base = Parameters<typeof emptyRecord>[0];
+
+/** The first call on the backend (timed: the first run) and its validation against the same call on ref. */
+async function firstCall(spec: OpBenchSpec, def: AnyOp, inputs: Tensor[], values: number[][], metas: TensorMeta[], backend: Backend) {
+  const fb0 = new Map(fallbackCounts());
+  const t0 = now();
+  const y = apply(def, inputs, spec.attrs);
+  await syncBackend(backend, y);
+  const firstRunMs = now() - t0;
+  const got = await readAll(y);
+  y.forEach((t) => t.dispose());
+  const fallbacks = fallbackDiff(fb0, fallbackCounts());
+  if (spec.backend === 'ref') return { firstRunMs, fallbacks, validation: ORACLE };
+  // Same input values and dtypes on ref, which computes in float64.
+  const refIn = upload(values, metas, 'ref');
+  const want = apply(def, refIn, spec.attrs);
+  const err = Math.max(...want.map((w, i) => normalizedError(got[i]!, w.dataSync())));
+  [...refIn, ...want].forEach((t) => t.dispose());
+  const validation = validationRecord(err, `${want.length} output${want.length === 1 ? '' : 's'} against ref (float64) on input set 0`);
+  return { firstRunMs, fallbacks, validation };
+}
+
+/** Blocks of `calls` calls rotating through the input sets, synchronized once at the end. */
+function blockOf(def: AnyOp, spec: OpBenchSpec, sets: Tensor[][], backend: Backend) {
+  let next = 0;
+  return (calls: number) => async () => {
+    let y: Tensor[] = [];
+    for (let c = 0; c < calls; c++) {
+      y.forEach((t) => t.dispose());
+      y = apply(def, sets[next++ % sets.length]!, spec.attrs);
+    }
+    await syncBackend(backend, y);
+    y.forEach((t) => t.dispose());
+  };
+}
+
 export async function runOpBench(spec: OpBenchSpec, limits: MachineLimits, timing: TimingOptions): Promise<BenchRecord> {
   const def = OPS[spec.op] as AnyOp;
-  const base = { key: opKey(spec), kind: 'op' as const, name: spec.op, backend: spec.backend, mode: 'op' as const, shapes: spec.shapes, attrs: spec.attrs ?? {}, dtype: spec.dtype, threads: null as number | null };
+  const base: Base = { key: opKey(spec), kind: 'op', name: spec.op, backend: spec.backend, mode: 'op', shapes: spec.shapes, attrs: spec.attrs ?? {}, dtype: spec.dtype, threads: null };
   const unavailable = unavailableRecord(base);
   if (unavailable) return unavailable;
   const backend = getBackend(spec.backend);
@@ -80,68 +118,36 @@ export async function runOpBench(spec: OpBenchSpec, limits: MachineLimits, timin
   const { metas, outs, flops, bytes } = planOp(spec);
   const values = caseValues(def.check, { shapes: spec.shapes, attrs: spec.attrs }, spec.seed);
   const liveBytesBefore = backend.memory().liveBytes;
-
-  // Validation: the first call on the backend (timed: the first run) against the same call on ref.
   const sets: Tensor[][] = [upload(values, metas, backend)];
-  let firstRunMs: number, got: ArrayLike<number>[];
-  const fb0 = new Map(fallbackCounts());
+  let rec: BenchRecord;
   try {
-    const t0 = now();
-    const y = apply(def, sets[0]!, spec.attrs);
-    await syncBackend(backend, y);
-    firstRunMs = now() - t0;
-    got = await readAll(y);
-    y.forEach((t) => t.dispose());
-  } catch (err) {
-    sets[0]!.forEach((t) => t.dispose());
-    const msg = err instanceof Error ? err.message : String(err);
-    return emptyRecord(base, 'failed', `error on ${spec.backend}: ${msg}`, { ...ORACLE, status: 'failed', compared: 'outputs', detail: msg }, sync);
-  }
-  const fallbacks = fallbackDiff(fb0, fallbackCounts());
-  let validation = ORACLE;
-  if (spec.backend !== 'ref') {
-    // Same input values and dtypes on ref, which computes in float64.
-    const refIn = upload(values, metas, 'ref');
-    const want = apply(def, refIn, spec.attrs);
-    const err = Math.max(...want.map((w, i) => normalizedError(got[i]!, w.dataSync())));
-    [...refIn, ...want].forEach((t) => t.dispose());
-    validation = validationRecord(err, `${outs.length} output${outs.length === 1 ? '' : 's'} against ref (float64) on input set 0`);
-  }
-  if (validation.status === 'failed') {
-    sets[0]!.forEach((t) => t.dispose());
-    return emptyRecord(base, 'failed', `validation failed on ${spec.backend}: ${validation.detail}`, validation, sync);
-  }
-
-  const setBytes = [...metas, ...outs].reduce((s, m) => s + sizeOf(m.shape) * itemSize(m.dtype), 0);
-  const count = inputSetCount(setBytes, roofline(flops, bytes, limitsFor(limits, spec.backend)).bound, limits.cpu.caches.l3Bytes);
-  // NOTE: every set holds the same values in its own buffers: rotation is about cache residency.
-  for (let k = 1; k < count; k++) sets.push(upload(values, metas, backend));
-  let next = 0;
-  const call = (): Tensor[] => apply(def, sets[next++ % count]!, spec.attrs);
-  const block = (calls: number) => async () => {
-    let y: Tensor[] = [];
-    for (let c = 0; c < calls; c++) {
-      y.forEach((t) => t.dispose());
-      y = call();
-    }
-    await syncBackend(backend, y);
-    y.forEach((t) => t.dispose());
-  };
-  const subject: Subject = {
-    iteration: block(1),
-    sampler: (per) => {
-      const calls = Math.max(1, Math.min(10_000, Math.ceil(BLOCK_MS / Math.max(per, 1e-6))));
-      return { round: tinybenchRound(block(calls), calls), callsPerSample: calls, roundMs: 100 };
-    },
-  };
-  try {
+    const first = await firstCall(spec, def, sets[0]!, values, metas, backend);
+    const { validation } = first;
+    if (validation.status === 'failed') return emptyRecord(base, 'failed', `validation failed on ${spec.backend}: ${validation.detail}`, validation, sync);
+    const setBytes = [...metas, ...outs].reduce((s, m) => s + sizeOf(m.shape) * itemSize(m.dtype), 0);
+    const count = inputSetCount(setBytes, roofline(flops, bytes, limitsFor(limits, spec.backend)).bound, limits.cpu.caches.l3Bytes);
+    // NOTE: every set holds the same values in its own buffers: rotation is about cache residency.
+    for (let k = 1; k < count; k++) sets.push(upload(values, metas, backend));
+    const block = blockOf(def, spec, sets, backend);
+    const subject: Subject = {
+      iteration: block(1),
+      sampler: (per) => {
+        const calls = Math.max(1, Math.min(10_000, Math.ceil(BLOCK_MS / Math.max(per, 1e-6))));
+        return { round: tinybenchRound(block(calls), calls), callsPerSample: calls, roundMs: 100, block: block(calls) };
+      },
+      ...gpuOf(backend, OP_PASSES),
+    };
     const t = await timeSubject(subject, timing);
-    return measuredRecord(base, {
-      validation, firstRunMs, timing: t, fallbacks, sync,
+    rec = measuredRecord(base, {
+      validation, firstRunMs: first.firstRunMs, timing: t, fallbacks: first.fallbacks, sync,
       work: { flops, meteredFlops: null, bytes, units: sizeOf(outs[0]!.shape), unit: 'elements' },
       device: { liveBytesBefore, backend }, inputSets: { count, bytes: count * setBytes },
     }, limits);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    rec = emptyRecord(base, 'failed', `error on ${spec.backend}: ${msg}`, { ...ORACLE, status: 'failed', compared: 'outputs', detail: msg }, sync);
   } finally {
     sets.flat().forEach((t) => t.dispose());
   }
+  return settleMemory(rec, backend);
 }

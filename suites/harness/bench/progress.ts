@@ -1,6 +1,6 @@
 // Progress of a run on stderr: a bar with the current benchmark and an ETA on a terminal, plain
 // lines otherwise (logs, CI). The ETA assumes each remaining benchmark uses its whole time budget
-// (warm-up + maximum sampling time), so it is an upper estimate that shrinks as benchmarks converge early.
+// (warm-up + maximum sampling time; validation and the first run are not counted), so it is a rough guess.
 import { now } from './sampling.js';
 
 export interface Progress {
@@ -31,7 +31,7 @@ export function createProgress(total: number, budgetMs: number, stream: NodeJS.W
     const doneFrac = (index + Math.min(1, fraction)) / total;
     const filled = Math.round(doneFrac * width);
     const remaining = (total - index - Math.min(1, fraction)) * budgetMs;
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${index + 1}/${total} ${label} ${phase}  ETA ≤ ${fmtTime(remaining)}`;
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${index + 1}/${total} ${label} ${phase}  ETA ~${fmtTime(remaining)}`;
     stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`);
   };
   const clear = () => {

@@ -3,6 +3,7 @@
 // record (throughput with its interval, achieved GFLOP/s and GB/s, fractions of peak, roofline).
 import { backendStatus, type Backend } from '../../../engine/index.js';
 import type { BenchRecord, MachineLimits, SampleSummary, ValidationRecord } from '../../../reports/schema.js';
+import { gpuTimer, type GpuTimer } from './hooks.js';
 import { limitsFor, roofline } from './limits.js';
 import { adaptiveSample, warmup, type Round, type StopReason } from './sampling.js';
 import { summarize } from './stats.js';
@@ -20,11 +21,46 @@ export interface TimingOptions {
   onProgress?: (fraction: number, phase: string) => void;
 }
 
+export interface Sampler {
+  round: Round;
+  callsPerSample: number;
+  roundMs: number;
+  /** One sample's worth of calls, synchronized (timed again with GPU timestamps where available); `before` runs untimed first. */
+  block: () => Promise<void>;
+  before?: () => Promise<void>;
+}
+
 export interface Subject {
   /** One synchronized iteration (used for warm-up and calibration). */
   iteration(): Promise<void>;
+  /** The first warm-up iteration instead of `iteration` (models: the metered one). */
+  firstWarmup?: () => Promise<void>;
   /** The sampling round for a warm per-iteration time: calls per sample and round length. */
-  sampler(perIterationMs: number): { round: Round; callsPerSample: number; roundMs: number };
+  sampler(perIterationMs: number): Sampler;
+  /** GPU pass timestamps of the backend, if any, and how many passes one call may record. */
+  gpu?: { timer: GpuTimer; passesPerCall: number };
+}
+
+/** The subject's `gpu` field for a backend with GPU timestamps (spread into a Subject). */
+export function gpuOf(backend: Backend, passesPerCall: number): Pick<Subject, 'gpu'> {
+  const timer = gpuTimer(backend);
+  return timer ? { gpu: { timer, passesPerCall } } : {};
+}
+
+/** Blocks re-timed with GPU timestamps after the wall-clock samples. */
+const GPU_BLOCKS = 10;
+
+/** ms per call from GPU timestamps over a few blocks; blocks whose passes overflowed are dropped. */
+async function gpuSamples(s: Sampler, gpu: NonNullable<Subject['gpu']>, signal?: AbortSignal): Promise<number[]> {
+  const out: number[] = [];
+  for (let k = 0; k < GPU_BLOCKS && !signal?.aborted; k++) {
+    await s.before?.();
+    if (!gpu.timer.begin(gpu.passesPerCall * s.callsPerSample)) break;
+    await s.block();
+    const ns = await gpu.timer.end();
+    if (ns !== null) out.push(ns / 1e6 / s.callsPerSample);
+  }
+  return out;
 }
 
 export interface Timing {
@@ -35,6 +71,7 @@ export interface Timing {
   summary: SampleSummary | null;
   rssPeakBytes: number;
   aa?: { samplesMs: number[]; summary: SampleSummary; difference: number };
+  gpuSamplesMs?: number[];
 }
 
 export async function timeSubject(s: Subject, o: TimingOptions): Promise<Timing> {
@@ -43,11 +80,12 @@ export async function timeSubject(s: Subject, o: TimingOptions): Promise<Timing>
     rss = Math.max(rss, process.memoryUsage.rss());
   };
   o.onProgress?.(0, 'warm-up');
-  const w = await warmup(async () => {
-    await s.iteration();
+  const w = await warmup(async (i) => {
+    await (i === 0 && s.firstWarmup ? s.firstWarmup() : s.iteration());
     track();
   }, o.warmupMs, o.signal);
-  const { round, callsPerSample, roundMs } = s.sampler(w.ms / w.iterations);
+  const sampler = s.sampler(w.ms / w.iterations);
+  const { round, callsPerSample, roundMs } = sampler;
   const passes = o.repeatAA ? 2 : 1;
   const sample = (pass: number) => adaptiveSample(round, {
     minTimeMs: o.minTimeMs, maxTimeMs: o.maxTimeMs, targetSpread: o.targetSpread, roundMs, ...(o.signal ? { signal: o.signal } : {}),
@@ -67,6 +105,11 @@ export async function timeSubject(s: Subject, o: TimingOptions): Promise<Timing>
       const sb = summarize(b.samples, o.seed + 1);
       timing.aa = { samplesMs: b.samples, summary: sb, difference: sb.median / timing.summary.median - 1 };
     }
+  }
+  if (s.gpu && a.stoppedBy !== 'interrupted') {
+    o.onProgress?.(1, 'GPU timestamps');
+    const g = await gpuSamples(sampler, s.gpu, o.signal);
+    if (g.length) timing.gpuSamplesMs = g;
   }
   timing.rssPeakBytes = rss;
   return timing;
@@ -150,10 +193,22 @@ export function measuredRecord(base: Base, m: Measured, limits: MachineLimits): 
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
       device: { peakBytes: mem.peakBytes, liveBytesBefore: m.device.liveBytesBefore, liveBytesAfter: mem.liveBytes },
     },
-    sync: m.sync,
+    sync: t.gpuSamplesMs ? { ...m.sync, timestamps: gpuNote(t.gpuSamplesMs, t.callsPerSample) } : m.sync,
+    ...(t.gpuSamplesMs ? { gpuSamplesMs: t.gpuSamplesMs } : {}),
     fallbacks: m.fallbacks,
     ...(t.aa ? { aa: t.aa } : {}),
   };
+}
+
+/** Live device bytes after the benchmark released its tensors (call after cleanup). */
+export function settleMemory(r: BenchRecord, backend: Backend): BenchRecord {
+  if (r.memory.device) r.memory.device.liveBytesAfter = backend.memory().liveBytes;
+  return r;
+}
+
+function gpuNote(samples: number[], calls: number): string {
+  const med = summarize(samples).median;
+  return `GPU timestamps: median ${med.toPrecision(4)} ms per call over ${samples.length} blocks of ${calls} (first pass start to last pass end; gpuSamplesMs)`;
 }
 
 /** backend:op → calls that ran through a decomposition between two snapshots of fallbackCounts(). */

@@ -3,7 +3,7 @@
 // versioned results file atomically. Ctrl-C stops after the current sample and still writes the
 // benchmarks finished so far, marked partial.
 import {
-  OP_NAMES, ValueError, backendNames, backendStatus, getBackend, isDType, type Backend, type DType, type OpName,
+  OP_NAMES, ValueError, backendNames, backendStatus, getBackend, initWebGPU, isDType, isFloat, type Backend, type DType, type OpName,
 } from '../../../engine/index.js';
 import { writeJsonAtomic } from '../../../reports/io.js';
 import { BENCH_SCHEMA, BENCH_VERSION, type BackendInfo, type BenchRecord, type BenchResultsFile, type MachineLimits } from '../../../reports/schema.js';
@@ -55,6 +55,12 @@ export interface BenchRun {
 /** Thrown for a request that cannot run (the CLI prints it as one line, exit 2). */
 export const badInput = (msg: string): ValueError => new ValueError('bench', msg);
 
+/** webgpu starts asynchronously: start it when it is asked for, or when it may be the fastest available. */
+async function startAsyncBackends(requested: string[] | undefined): Promise<void> {
+  const nativeUp = backendNames().includes('native') && backendStatus('native').available;
+  if (requested ? requested.includes('webgpu') : !nativeUp) await initWebGPU();
+}
+
 function pickBackends(requested: string[] | undefined, notes: string[]): string[] {
   if (requested) {
     const known = backendNames();
@@ -77,7 +83,8 @@ interface Planned {
   run(limits: MachineLimits, timing: TimingOptions): Promise<BenchRecord>;
 }
 
-function plan(req: BenchRequest, registry: Readonly<Record<string, AnyModel>>, backends: string[]): Planned[] {
+/** Checks names, modes, shapes and configs before anything starts; throws one-line errors. */
+function checkRequest(req: BenchRequest, registry: Readonly<Record<string, AnyModel>>): void {
   const names = Object.keys(registry);
   const unknownModels = req.models.filter((m) => !names.includes(m));
   if (unknownModels.length) throw badInput(`unknown model ${unknownModels.map((m) => `'${m}'`).join(', ')} (valid: ${names.join(', ') || 'none registered'})`);
@@ -87,7 +94,16 @@ function plan(req: BenchRequest, registry: Readonly<Record<string, AnyModel>>, b
   if (badModes.length) throw badInput(`unknown mode ${badModes.map((m) => `'${m}'`).join(', ')} (valid: ${MODEL_MODES.join(', ')})`);
   if (!req.models.length && !req.ops.length) throw badInput('nothing to benchmark: give --model NAME[,NAME] or --op NAME[,NAME] --shape SHAPES');
   if (req.ops.length && !req.shapes) throw badInput("--op needs --shape (e.g. --shape '1024x1024,1024x1024')");
-  if (!isDType(req.dtype)) throw badInput(`unknown dtype '${req.dtype}' (valid: float32, float64)`);
+  if (!isDType(req.dtype) || !isFloat(req.dtype)) throw badInput(`unknown dtype '${req.dtype}' (valid: float32, float64)`);
+  for (const name of req.models) resolveConfig(name, registry[name]!, req.preset, req.batch, req.seq);
+  // The op's own typed error for bad shapes or attributes.
+  for (const op of req.ops as OpName[]) planOp(opSpec(req, op, 'ref'));
+}
+
+const opSpec = (req: BenchRequest, op: OpName, backend: string): OpBenchSpec =>
+  ({ op, shapes: req.shapes!, attrs: req.attrs ?? {}, dtype: req.dtype as DType, backend, seed: req.seed });
+
+function plan(req: BenchRequest, registry: Readonly<Record<string, AnyModel>>, backends: string[]): Planned[] {
   const out: Planned[] = [];
   for (const name of req.models) {
     const def = registry[name]!;
@@ -98,11 +114,7 @@ function plan(req: BenchRequest, registry: Readonly<Record<string, AnyModel>>, b
     }
   }
   for (const op of req.ops as OpName[]) {
-    for (const backend of backends) {
-      const spec: OpBenchSpec = { op, shapes: req.shapes!, attrs: req.attrs ?? {}, dtype: req.dtype as DType, backend, seed: req.seed };
-      planOp(spec); // the op's own typed error for bad shapes or attributes, before anything runs
-      out.push({ label: `${op} on ${backend}`, run: (l, t) => runOpBench(spec, l, t) });
-    }
+    for (const backend of backends) out.push({ label: `${op} on ${backend}`, run: (l, t) => runOpBench(opSpec(req, op, backend), l, t) });
   }
   return out;
 }
@@ -127,10 +139,11 @@ function timingDefaults(req: BenchRequest): { minTimeMs: number; maxTimeMs: numb
 export async function runBench(req: BenchRequest, registry: Readonly<Record<string, AnyModel>>, progressStream?: NodeJS.WriteStream): Promise<BenchRun> {
   const t0 = now();
   const notes: string[] = [];
+  checkRequest(req, registry);
+  if (req.backends) pickBackends(req.backends, notes); // unknown names fail before anything starts
+  await startAsyncBackends(req.backends);
   const backends = pickBackends(req.backends, notes);
   const planned = plan(req, registry, backends);
-  const unavailable = backends.filter((b) => !backendStatus(b).available);
-  for (const b of unavailable) notes.push(`backend ${b} is unavailable (${backendStatus(b).reason}); its benchmarks are skipped`);
   applyThreads(req.threads, notes);
   const times = timingDefaults(req);
   const controller = new AbortController();

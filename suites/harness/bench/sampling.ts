@@ -65,12 +65,12 @@ export async function adaptiveSample(round: Round, o: SamplingOptions): Promise<
   }
 }
 
-/** Runs `step` for about `durationMs` (at least once); returns iterations and time spent. */
-export async function warmup(step: () => Promise<void>, durationMs: number, signal?: AbortSignal): Promise<{ ms: number; iterations: number }> {
+/** Runs `step(i)` for about `durationMs` (at least once); returns iterations and time spent. */
+export async function warmup(step: (i: number) => Promise<void>, durationMs: number, signal?: AbortSignal): Promise<{ ms: number; iterations: number }> {
   const t0 = now();
   let iterations = 0;
   do {
-    await step();
+    await step(iterations);
     iterations++;
     await yieldToEventLoop();
   } while (now() - t0 < durationMs && !signal?.aborted);

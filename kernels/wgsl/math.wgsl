@@ -1,0 +1,175 @@
+// Shared WGSL math, spliced in at {{MATH}} (elementwise.wgsl, random.wgsl). WGSL's builtins are
+// accurate enough for exp, log and sqrt, but its sin/cos are only specified on [-π, π] and its tanh
+// overflows, so these are written out so they neither overflow nor cancel (kernels.md §6.10).
+
+const SELU_ALPHA: f32 = 1.6732632423543772848170429916717;
+const SELU_SCALE: f32 = 1.0507009873554804934193349852946;
+const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
+const INV_SQRT_2: f32 = 0.7071067811865476;
+
+fn is_nan(x: f32) -> bool {
+  return !(x == x);
+}
+
+fn fin(t: f32) -> bool {
+  return abs(t) <= 3.4028234663852886e38;
+}
+
+// Neumaier's compensated sum (Kahan's loses the compensation when a term is much larger than the
+// running sum): acc.x is the sum, acc.y the compensation, the result acc.x + acc.y. Once the sum
+// overflows the compensation stops (inf - inf would turn it into NaN).
+fn nsum(acc: vec2<f32>, v: f32) -> vec2<f32> {
+  let t = acc.x + v;
+  let e = select((v - t) + acc.x, (acc.x - t) + v, abs(acc.x) >= abs(v));
+  return vec2<f32>(t, acc.y + select(0.0, e, fin(t)));
+}
+
+// NOTE: SwiftShader's exp(NaN) is +inf; NaN must stay NaN.
+fn zexp(x: f32) -> f32 {
+  return select(exp(x), x, is_nan(x));
+}
+
+// e^x - 1: Taylor series below |x| = 0.5 (relative error < 1e-8), exp(x) - 1 above.
+fn zexpm1(x: f32) -> f32 {
+  if (abs(x) < 0.5) {
+    return x * (1.0 + x / 2.0 * (1.0 + x / 3.0 * (1.0 + x / 4.0 * (1.0 + x / 5.0 * (1.0 + x / 6.0 * (1.0 + x / 7.0 * (1.0 + x / 8.0)))))));
+  }
+  return exp(x) - 1.0;
+}
+
+// log(1 + x) with Goldberg's correction: log(u) * x / (u - 1), u = 1 + x rounded.
+fn zlog1p(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0 || u > 3.4028234663852886e38) {
+    return select(x, u, u != 1.0);
+  }
+  return log(u) * (x / (u - 1.0));
+}
+
+// tanh(|x|) = -expm1(-2|x|) / (2 + expm1(-2|x|)): no overflow, no cancellation near 0.
+fn ztanh(x: f32) -> f32 {
+  let t = zexpm1(-2.0 * abs(x));
+  let r = -t / (2.0 + t);
+  return select(r, -r, x < 0.0);
+}
+
+fn zsigmoid(x: f32) -> f32 {
+  if (x >= 0.0) {
+    return 1.0 / (1.0 + exp(-x));
+  }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+
+// log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
+fn zsoftplus(x: f32) -> f32 {
+  return max(x, 0.0) + zlog1p(exp(-abs(x)));
+}
+
+// erfc(z) with fractional error below 1.2e-7 everywhere (Numerical Recipes' Chebyshev fit), so
+// x·Φ(x) keeps its relative accuracy in the left tail where 1 + erf(x/√2) would cancel.
+fn zerfc(z: f32) -> f32 {
+  let t = 1.0 / (1.0 + 0.5 * abs(z));
+  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  let r = t * exp(-z * z + p);
+  return select(2.0 - r, r, z >= 0.0);
+}
+
+fn zphi(x: f32) -> f32 {
+  return 0.5 * zerfc(-x * INV_SQRT_2);
+}
+
+// C pow (what torch uses): pow(1, y) = 1, pow(-1, ±inf) = 1, negative bases need integer exponents.
+fn zpow(a: f32, b: f32) -> f32 {
+  if (a == 1.0 || b == 0.0) {
+    return 1.0;
+  }
+  if (is_nan(a) || is_nan(b)) {
+    return a + b;
+  }
+  let m = abs(a);
+  if (m == 0.0) {
+    return select(select(1.0 / m, 0.0, b > 0.0), 1.0, b == 0.0);
+  }
+  let r = exp2(b * log2(m));
+  if (a > 0.0) {
+    return r;
+  }
+  if (floor(b) != b) {
+    return (a - a) / (a - a);
+  }
+  let odd = abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
+  return select(r, -r, odd);
+}
+
+// Integer power with int32 wrap-around; negative exponents truncate 1/a^|b| toward zero.
+fn ipow(a: i32, b: i32) -> i32 {
+  if (b < 0) {
+    if (a == 1) {
+      return 1;
+    }
+    if (a == -1) {
+      return select(1, -1, (b & 1) == 1);
+    }
+    return 0;
+  }
+  var r = 1;
+  var base = a;
+  var e = b;
+  loop {
+    if (e == 0) {
+      break;
+    }
+    if ((e & 1) == 1) {
+      r = r * base;
+    }
+    base = base * base;
+    e = e >> 1u;
+  }
+  return r;
+}
+
+// sin and cos: x = k·π/2 + r with π/2 split into six 7-bit pieces, so k·piece is exact for
+// |k| < 2^17 (|x| up to about 2·10^5) and r keeps about 1e-7 absolute accuracy; then Cephes'
+// minimax polynomials on [-π/4, π/4] and the quadrant k mod 4.
+const PIO2_1: f32 = 1.578125;
+const PIO2_2: f32 = -0.00732421875;
+const PIO2_3: f32 = -4.470348358154297e-06;
+const PIO2_4: f32 = 1.5832483768463135e-08;
+const PIO2_5: f32 = 6.093614501878619e-11;
+const PIO2_6: f32 = -1.652011860642233e-13;
+
+fn reduce_pio2(x: f32) -> vec2<f32> {
+  let k = round(x * 0.6366197723675814);
+  var r = x - k * PIO2_1;
+  r = r - k * PIO2_2;
+  r = r - k * PIO2_3;
+  r = r - k * PIO2_4;
+  r = r - k * PIO2_5;
+  r = r - k * PIO2_6;
+  return vec2<f32>(r, k);
+}
+
+fn sin_poly(r: f32) -> f32 {
+  let z = r * r;
+  return ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * r + r;
+}
+
+fn cos_poly(r: f32) -> f32 {
+  let z = r * r;
+  return ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z - 0.5 * z + 1.0;
+}
+
+fn zsin(x: f32) -> f32 {
+  let rk = reduce_pio2(x);
+  let q = i32(rk.y) & 3;
+  let v = select(sin_poly(rk.x), cos_poly(rk.x), (q & 1) == 1);
+  return select(v, -v, q >= 2);
+}
+
+fn zcos(x: f32) -> f32 {
+  let rk = reduce_pio2(x);
+  let q = i32(rk.y) & 3;
+  let v = select(cos_poly(rk.x), sin_poly(rk.x), (q & 1) == 1);
+  return select(v, -v, q == 1 || q == 2);
+}
