@@ -76,7 +76,7 @@ export function registerBench(program: Command): void {
     .option('--dtype <dtype>', 'dtype of op float inputs', 'float32')
     .option('--threads <N>', 'native thread pool size', parseIntOption('--threads', 1))
     .option('--min-time <S>', 'sample at least this long per benchmark (default: models 2, ops 0.5)', parseSeconds('--min-time'))
-    .option('--max-time <S>', 'sample at most this long per benchmark (default: models 10, ops 3)', parseSeconds('--max-time'))
+    .option('--max-time <S>', 'stop sampling after this long, once 3 samples are in (default: models 10, ops 3)', parseSeconds('--max-time'))
     .option('--warmup <S>', 'warm-up duration per benchmark (default: models 1, ops 0.25)', parseSeconds('--warmup'))
     .option('--target-spread <x>', 'stop sampling once (p75 - p25) / median is below this', parseFraction, 0.05)
     .option('--seed <n>', 'seed of weights, data, inputs and the bootstrap', parseIntOption('--seed', 0), 0)

@@ -1,7 +1,7 @@
 // zoo list: every op (family, second-order check, kernel per backend), models (family, presets,
 // data) and backends.
 import type { Command } from 'commander';
-import { OPS, OP_NAMES, backendNames, backendStatus, getBackend } from '../engine/index.js';
+import { OPS, OP_NAMES, backendNames, backendStatus, getBackend, initWebGPU } from '../engine/index.js';
 import { MODELS } from '../zoo/index.js';
 import { table } from './util.js';
 
@@ -18,7 +18,8 @@ export function registerList(program: Command): void {
     .command('list')
     .description('list ops (with the backends that have a kernel for each), models and backends')
     .option('--json', 'print JSON instead of tables')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      await initWebGPU(); // asynchronous start-up; unavailable is reported below like any backend
       const backends = backendNames().map((n) => backendStatus(n));
       const live = backends.filter((b) => b.available).map((b) => getBackend(b.name));
       const ops = OP_NAMES.map((name) => {

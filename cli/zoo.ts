@@ -20,7 +20,12 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: () => {} });
+    .configureOutput({ outputError: () => {} })
+    .option('--adapter <name>', 'WebGPU adapter: a substring of its device name (default: the first hardware adapter, else SwiftShader)')
+    .hook('preAction', () => {
+      const adapter = program.opts<{ adapter?: string }>().adapter;
+      if (adapter) process.env['ZOO_WEBGPU_ADAPTER'] = adapter;
+    });
   registerList(program);
   registerCheck(program);
   registerParity(program);

@@ -52,9 +52,12 @@ export interface ShapeOpts {
 }
 
 export function arbDim(maxDim = 5, zero = false): fc.Arbitrary<number> {
-  const small = fc.integer({ min: 1, max: maxDim });
-  const large = fc.constantFrom(...PARITY_DIMS);
-  const pos = fc.constant(null).chain(() => (profile === 'parity' ? large : small));
+  // The drawn index i in [1, maxDim] is the dim itself ('small': the same stream as ever) or, under
+  // 'parity', picks PARITY_DIMS[round((i - 1)/(maxDim - 1)·5)] (both ends reachable; maxDim 1 stays 1).
+  const last = PARITY_DIMS.length - 1;
+  const pos = fc.integer({ min: 1, max: maxDim }).map((i) =>
+    profile === 'parity' && maxDim > 1 ? PARITY_DIMS[Math.round(((i - 1) / (maxDim - 1)) * last)]! : i,
+  );
   return zero ? fc.oneof({ arbitrary: pos, weight: 12 }, { arbitrary: fc.constant(0), weight: 1 }) : pos;
 }
 

@@ -137,6 +137,8 @@ describe('adaptive stopper', () => {
     expect(stopReason(tight, 500, o)).toBe('converged');
     expect(stopReason([10, 20, 5, 40, 10], 500, o)).toBeNull(); // spread too large: keep going
     expect(stopReason([10, 20, 5, 40, 10], 1000, o)).toBe('max-time');
+    expect(stopReason([10, 20], 1000, o)).toBeNull(); // past the maximum time, but an interval needs 3 samples
+    expect(stopReason([10, 20], 3000, o)).toBe('max-time'); // ... unless 3 × the maximum time has passed
     expect(stopReason([10], 2000, { ...o, maxSamples: 1 })).toBe('max-samples');
     const ac = new AbortController();
     ac.abort();

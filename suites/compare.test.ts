@@ -94,8 +94,8 @@ describe('zoo compare', () => {
   });
 
   test('missing, failed or thin benchmarks are insufficient data', () => {
-    const thin = record('add', [10, 11, 12]);
-    expect(classify(base.benchmarks[0]!, thin)).toMatchObject({ verdict: 'insufficient data', reason: 'new: 3 samples' });
+    const thin = record('add', [10, 11]);
+    expect(classify(base.benchmarks[0]!, thin)).toMatchObject({ verdict: 'insufficient data', reason: 'new: 2 samples' });
     expect(classify(base.benchmarks[0]!, null).verdict).toBe('insufficient data');
     const failed = { ...record('add', []), status: 'failed' as const };
     expect(classify(failed, base.benchmarks[0]!).reason).toBe('base: failed');

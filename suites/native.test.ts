@@ -12,6 +12,7 @@ import { philoxWords } from '../engine/rng.js';
 import { addon } from '../kernels/native/addon.js';
 import { NATIVE_DECOMPOSED } from '../kernels/native/decomposed.js';
 import { NATIVE_KERNELS } from '../kernels/native/index.js';
+import { checkParity } from './harness/parity.js';
 import { caseValues } from './harness/values.js';
 
 const status = backendStatus('native');
@@ -160,6 +161,21 @@ suite('native backend', () => {
       expect(native.hasKernel(name) || !!def.decompose).toBe(true);
     }
     expect(ZooError).toBeDefined();
+  });
+
+  test('the portable (scalar) path and a single thread also match the float64 oracle', () => {
+    const info = addon().info();
+    try {
+      addon().setIsa('scalar');
+      addon().setThreads(1);
+      for (const name of ['exp', 'gelu', 'log1p', 'softplus', 'softmax', 'log_softmax', 'sum', 'var', 'add', 'permute', 'cumsum', 'matmul'] as const) {
+        const r = checkParity(OPS[name], 'native', { runs: 15, seed: 3 });
+        expect(r.passed, r.failure?.message).toBe(true);
+      }
+    } finally {
+      addon().setIsa(info.isa === 'scalar' ? 'scalar' : 'avx2');
+      addon().setThreads(info.threads);
+    }
   });
 
   test('buffers are released: the live-buffer count returns to its baseline', () => {

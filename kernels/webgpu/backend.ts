@@ -143,6 +143,12 @@ export class WebGPUBackend implements Backend {
     return out;
   }
 
+  /** One line for reports: the adapter and how it was chosen. */
+  describe(): string {
+    const i = this.gpu.info;
+    return `${i.description || i.device} (${i.vendor}/${i.architecture}${i.isFallbackAdapter ? ', fallback adapter' : ''}; ${i.selection})`;
+  }
+
   /** Waits for all submitted GPU work (and lets released buffers return to the pool). */
   async sync(): Promise<void> {
     await this.rt.sync();

@@ -108,20 +108,16 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<GpuContext> 
   let selection: string;
   let flags: string[];
   const icdPreset = process.env['VK_ICD_FILENAMES'] ?? process.env['VK_DRIVER_FILES'];
-  if (name) {
-    flags = [...base, `adapter=${name}`];
+  flags = name ? [...base, `adapter=${name}`] : base;
+  found = await tryAdapter(flags);
+  selection = name ? `named '${name}'` : icdPreset ? `first adapter (Vulkan ICDs from the environment: ${icdPreset})` : 'first hardware adapter';
+  if (!found.adapter && !icdPreset && existsSync(SWIFTSHADER_ICD)) {
+    // No (matching) hardware adapter: Chromium's SwiftShader ICD, for a GPU-less machine.
+    process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+    flags = [...base, `adapter=${name ?? 'SwiftShader'}`];
     found = await tryAdapter(flags);
-    selection = `named '${name}'`;
-  } else {
-    flags = base;
-    found = await tryAdapter(flags);
-    selection = icdPreset ? `first adapter (Vulkan ICDs from the environment: ${icdPreset})` : 'first hardware adapter';
-    if (!found.adapter && !icdPreset && existsSync(SWIFTSHADER_ICD)) {
-      process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
-      flags = [...base, 'adapter=SwiftShader'];
-      found = await tryAdapter(flags);
-      selection = `SwiftShader (no hardware adapter; VK_ICD_FILENAMES set to ${SWIFTSHADER_ICD} by zoo)`;
-    }
+    selection = `${name ? `named '${name}', ` : ''}SwiftShader (no ${name ? 'matching ' : ''}hardware adapter; VK_ICD_FILENAMES set to ${SWIFTSHADER_ICD} by zoo)`;
+    if (!found.adapter) delete process.env['VK_ICD_FILENAMES'];
   }
   if (!found.adapter) throw new Error(noAdapterReason(name, icdPreset, found.error));
   const adapter = found.adapter;

@@ -42,15 +42,6 @@ function storeExpr(result: CT | 'bool', out: DType): string {
   return st === result ? 'r' : `${st}(r)`;
 }
 
-/**
- * An attribute as a float32 uniform. NOTE: a nonzero value below float32's smallest normal would
- * round (or flush, on GPUs) to 0 and turn e.g. leaky_relu(-inf) into -inf·0 = NaN; it is raised to
- * ±2^-126 instead, which changes results only below the parity floor.
- */
-function attrF32(v: number): number {
-  return v !== 0 && Math.abs(v) < 2 ** -126 ? Math.sign(v) * 2 ** -126 : v;
-}
-
 /** Records out = spec(inputs) with broadcasting into a fresh output buffer. */
 export function runElementwise(ctx: KernelContext, name: string, inputs: readonly GpuArg[], o: TensorMeta, spec: Spec): GpuStorage | null {
   if (o.shape.length > MAX_DIMS) return null;
@@ -76,7 +67,7 @@ export function runElementwise(ctx: KernelContext, name: string, inputs: readonl
     STORE: storeExpr(spec.result ?? spec.compute, o.dtype),
   });
   const st = inputs.map((x) => broadcastStrides(x.shape, o.shape));
-  const p = params().u32(n).u32(o.shape.length).f32(attrF32(spec.p0 ?? 0)).f32(attrF32(spec.p1 ?? 0)).dims(o.shape);
+  const p = params().u32(n).u32(o.shape.length).f32(spec.p0 ?? 0).f32(spec.p1 ?? 0).dims(o.shape);
   for (let k = 0; k < 3; k++) p.dims(st[k] ?? []);
   ctx.dispatch({ name, code, inputs: inputs.map((x) => x.storage), outputs: [out], params: p, workgroups: Math.ceil(n / 64) });
   return out;
@@ -108,7 +99,7 @@ export const UNARY = {
   // NOTE: -0 -> 0 and NaN stays NaN, as the ref kernel.
   sign: kernel('sign', fixed({ f: 'select(select(select(a, 0.0, a == 0.0), -1.0, a < 0.0), 1.0, a > 0.0)', i: 'sign(a)' })),
   exp: kernel('exp', fixed(f('zexp(a)'))),
-  log: kernel('log', fixed(f('log(a)'))),
+  log: kernel('log', fixed(f('zlog(a)'))),
   log1p: kernel('log1p', fixed(f('zlog1p(a)'))),
   expm1: kernel('expm1', fixed(f('zexpm1(a)'))),
   sqrt: kernel('sqrt', fixed(f('sqrt(a)'))),
@@ -121,7 +112,13 @@ export const UNARY = {
   sigmoid: kernel('sigmoid', fixed(f('zsigmoid(a)'))),
   // select keeps NaN (NaN < 0 is false), as Math.max(x, 0) does.
   relu: kernel('relu', fixed({ f: 'select(a, 0.0, a < 0.0)', i: 'max(a, 0)' })),
-  leaky_relu: kernel('leaky_relu', (at: LeakyReluAttrs) => ({ ...f('select(a * P.p0, a, a > 0.0)'), p0: leakyReluSlope(at) })),
+  // NOTE: p1 is the slope for ±inf inputs: a slope below float32's range rounds to 0, and
+  // -inf·0 would be NaN where the float64 answer is ±inf (p1 keeps the slope's sign then).
+  leaky_relu: kernel('leaky_relu', (at: LeakyReluAttrs) => {
+    const slope = leakyReluSlope(at);
+    const p1 = slope !== 0 && Math.abs(slope) < 2 ** -126 ? Math.sign(slope) : slope;
+    return { ...f('select(select(a * P.p0, a * P.p1, !fin(a)), a, a > 0.0)'), p0: slope, p1 };
+  }),
   elu: kernel('elu', (at: EluAttrs) => ({ ...f('select(P.p0 * zexpm1(a), a, a > 0.0)'), p0: eluAlpha(at) })),
   selu: kernel('selu', fixed(f('SELU_SCALE * select(SELU_ALPHA * zexpm1(a), a, a > 0.0)'))),
   celu: kernel('celu', (at: CeluAttrs) => ({ ...f('select(P.p0 * zexpm1(a / P.p0), a, a > 0.0)'), p0: eluAlpha(at) })),

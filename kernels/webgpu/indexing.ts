@@ -57,7 +57,7 @@ export const scatterAdd: WebGPUKernel<ScatterAddAttrs> = (ctx, [x, index, src], 
   const n = sizeOf(xShape);
   if (n === 0) return [out];
   const axis = normalizeAxis('scatter_add', 'axis', attrs.axis, x!.shape.length);
-  const code = fillTemplate(wgslSource('scatter_add.wgsl'), { T: wgslType(x!.dtype) });
+  const code = fillTemplate(wgslSource('scatter_add.wgsl'), { T: wgslType(x!.dtype), INT: x!.dtype === 'float32' ? 'false' : 'true', MATH: wgslSource('math.wgsl') });
   const p = params().u32(n).u32(xShape.length).u32(axis).u32(0).dims(xShape).dims(iShape).dims(stridesOf(iShape)).dims(stridesOf(sShape));
   ctx.dispatch({ name: 'scatter_add', code, inputs: [x!.storage, index!.storage, src!.storage], outputs: [out], params: p, workgroups: Math.ceil(n / 64) });
   return [out];

@@ -15,6 +15,16 @@ import { BUFFER_USAGE, MAP_MODE_READ, SHADER_STAGE_COMPUTE } from './usage.js';
 /** Dispatches recorded before an automatic submit (tfjs uses 15 on real GPUs). */
 const FLUSH_EVERY = 32;
 
+/**
+ * Guard words after every tensor's elements, inside its binding: written with a pattern at
+ * allocation and checked on readback, so a kernel that writes past the end of its output (an
+ * off-by-one in a bounds check) fails loudly instead of scribbling on pool slack.
+ */
+const GUARD_WORDS = 4;
+const GUARD_BYTES = 4 * GUARD_WORDS;
+/** A different pattern per allocation, so a kernel that copies its input's guard still trips. */
+const guardFor = (n: number): Uint32Array => Uint32Array.from({ length: GUARD_WORDS }, (_, i) => Math.imul(n * GUARD_WORDS + i + 1, 0x9e3779b1) >>> 0);
+
 interface CachedPipeline {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
@@ -48,6 +58,7 @@ export class Runtime {
   private error: BackendError | null = null;
   private lostReason: string | null = null;
   private lastKernel = 'webgpu';
+  private allocations = 0;
   private timing: Timing | null = null;
   private readonly debug: boolean;
   /** Counters for reports: pipelines compiled, dispatches, submits. */
@@ -93,8 +104,11 @@ export class Runtime {
       throw new BackendError(kernel, `needs a ${bytes}-byte buffer; the adapter allows at most ${max} bytes per storage buffer (maxBufferSize / maxStorageBufferBindingSize)`);
     }
     this.storagePool.reclaim(this.completed);
-    const { buffer, size } = this.storagePool.acquire(Math.max(bytes, 4));
-    return new GpuStorage(buffer, size, bytes);
+    const { buffer, size } = this.storagePool.acquire(bytes + GUARD_BYTES);
+    const s = new GpuStorage(buffer, size, bytes, guardFor(this.allocations++));
+    this.device.queue.writeBuffer(buffer, bytes, s.guard);
+    s.lastUse = this.serial;
+    return s;
   }
 
   free(s: GpuStorage): void {
@@ -182,9 +196,10 @@ export class Runtime {
     this.lastKernel = p.name;
     const entries: GPUBindGroupEntry[] = [];
     for (const s of [...p.inputs, ...p.outputs]) {
-      entries.push({ binding: entries.length, resource: { buffer: s.buffer, size: Math.max(16, Math.ceil(s.bytes / 16) * 16) } });
+      entries.push({ binding: entries.length, resource: { buffer: s.buffer, size: s.bytes + GUARD_BYTES } });
       s.lastUse = this.serial;
     }
+    for (const s of p.outputs) s.producer = p.name;
     if (p.params) {
       const data = p.params.bytes();
       this.uniformPool.reclaim(this.completed);
@@ -245,9 +260,9 @@ export class Runtime {
   /** Copies `bytes` bytes of `s` to the host (staging buffer, one submit). */
   async read(s: GpuStorage, bytes: number, op: string): Promise<ArrayBuffer> {
     this.check(op);
-    if (bytes === 0) return new ArrayBuffer(0);
-    const { buffer: staging, size } = this.stagingPool.acquire(Math.ceil(bytes / 4) * 4);
-    this.copy(s, 0, { buffer: staging, lastUse: 0 } as unknown as GpuStorage, 0, Math.ceil(bytes / 4) * 4);
+    const total = bytes + GUARD_BYTES;
+    const { buffer: staging, size } = this.stagingPool.acquire(total);
+    this.copy(s, 0, { buffer: staging, lastUse: 0 } as unknown as GpuStorage, 0, total);
     this.flush();
     try {
       await staging.mapAsync(MAP_MODE_READ, 0, size);
@@ -255,9 +270,14 @@ export class Runtime {
       this.check(op);
       throw new BackendError(op, `webgpu readback failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const out = staging.getMappedRange(0, size).slice(0, bytes);
+    const mapped = staging.getMappedRange(0, size);
+    const out = mapped.slice(0, bytes);
+    const guard = new Uint32Array(mapped.slice(bytes, total));
     staging.unmap();
     this.stagingPool.release(staging, size, 0, 0);
+    if (guard.some((w, i) => w !== s.guard[i])) {
+      throw new BackendError(s.producer, `wrote past the end of its ${bytes / 4}-element output (the guard words after it were overwritten): an off-by-one in a bounds check?`);
+    }
     this.completed = Math.max(this.completed, this.serial - 1);
     this.reclaim();
     this.check(op);
@@ -272,6 +292,12 @@ export class Runtime {
     this.flush();
     this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * capacity }), capacity, passes: 0 };
     return true;
+  }
+
+  /** Records a compute pass with no dispatch (timer resolution probes). */
+  emptyPass(): void {
+    this.beginPass();
+    this.endPass();
   }
 
   /** Nanoseconds from the first timed pass's start to the last one's end; null if passes overflowed. */

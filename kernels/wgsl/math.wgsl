@@ -24,9 +24,48 @@ fn nsum(acc: vec2<f32>, v: f32) -> vec2<f32> {
   return vec2<f32>(t, acc.y + select(0.0, e, fin(t)));
 }
 
-// NOTE: SwiftShader's exp(NaN) is +inf; NaN must stay NaN.
+// exp with about 1 ulp of error (Cephes expf: x = k·ln2 + r, ln2 in two pieces, a degree-6
+// polynomial for e^r, then 2^k). The builtin is left the overflow/underflow ends.
+// NOTE: SwiftShader's exp is off by up to 4 ulps and gives +inf for NaN.
 fn zexp(x: f32) -> f32 {
-  return select(exp(x), x, is_nan(x));
+  if (is_nan(x)) {
+    return x;
+  }
+  if (x > 88.7228 || x < -87.33) {
+    return exp(x);
+  }
+  let k = round(x * 1.4426950408889634);
+  let r = (x - k * 0.693359375) - k * -2.12194440e-4;
+  let z = r * r;
+  let p = ((((1.9875691500e-4 * r + 1.3981999507e-3) * r + 8.3334519073e-3) * r + 4.1665795894e-2) * r + 1.6666665459e-1) * r + 5.0000001201e-1;
+  return ldexp(p * z + r + 1.0, i32(k));
+}
+
+// log with about 1 ulp of error (Cephes logf: x = m·2^e with m in [√½, √2), a polynomial for
+// log(m)). NOTE: SwiftShader's log only promises 2^-21 absolute error near 1 (hundreds of ulps).
+fn zlog(x: f32) -> f32 {
+  if (!(x > 0.0) || !fin(x)) {
+    // +inf and NaN stay as they are, ±0 gives -inf, negatives NaN (not left to the builtin).
+    if (x == 0.0) {
+      return -1.0 / abs(x);
+    }
+    return select(x, (x - x) / (x - x), x < 0.0);
+  }
+  let fr = frexp(x);
+  var e = fr.exp;
+  var m = fr.fract;
+  if (m < 0.70710678118654752) {
+    e = e - 1;
+    m = m + m - 1.0;
+  } else {
+    m = m - 1.0;
+  }
+  let z = m * m;
+  var y = ((((((((7.0376836292e-2 * m - 1.1514610310e-1) * m + 1.1676998740e-1) * m - 1.2420140846e-1) * m + 1.4249322787e-1) * m - 1.6668057665e-1) * m + 2.0000714765e-1) * m - 2.4999993993e-1) * m + 3.3333331174e-1) * m * z;
+  let fe = f32(e);
+  y = y + -2.12194440e-4 * fe;
+  y = y + -0.5 * z;
+  return (m + y) + 0.693359375 * fe;
 }
 
 // e^x - 1: Taylor series below |x| = 0.5 (relative error < 1e-8), exp(x) - 1 above.
@@ -34,16 +73,20 @@ fn zexpm1(x: f32) -> f32 {
   if (abs(x) < 0.5) {
     return x * (1.0 + x / 2.0 * (1.0 + x / 3.0 * (1.0 + x / 4.0 * (1.0 + x / 5.0 * (1.0 + x / 6.0 * (1.0 + x / 7.0 * (1.0 + x / 8.0)))))));
   }
-  return exp(x) - 1.0;
+  return zexp(x) - 1.0;
 }
 
-// log(1 + x) with Goldberg's correction: log(u) * x / (u - 1), u = 1 + x rounded.
+// log(1 + x): for |x| < 0.4 the series 2·atanh(s) = 2(s + s³/3 + s⁵/5 + ...), s = x / (2 + x),
+// |s| < 0.25; zlog(1 + x) beyond. NOTE: not Goldberg's log(u)·x/(u - 1) trick: SwiftShader's JIT
+// folds (1 + x) - 1 back into x, which silently removes the correction.
 fn zlog1p(x: f32) -> f32 {
-  let u = 1.0 + x;
-  if (u == 1.0 || u > 3.4028234663852886e38) {
-    return select(x, u, u != 1.0);
+  if (abs(x) < 0.4) {
+    let s = x / (2.0 + x);
+    let z = s * s;
+    let p = 1.0 + z * (1.0 / 3.0 + z * (1.0 / 5.0 + z * (1.0 / 7.0 + z * (1.0 / 9.0 + z * (1.0 / 11.0 + z * (1.0 / 13.0 + z * (1.0 / 15.0)))))));
+    return 2.0 * s * p;
   }
-  return log(u) * (x / (u - 1.0));
+  return zlog(1.0 + x);
 }
 
 // tanh(|x|) = -expm1(-2|x|) / (2 + expm1(-2|x|)): no overflow, no cancellation near 0.
@@ -55,15 +98,15 @@ fn ztanh(x: f32) -> f32 {
 
 fn zsigmoid(x: f32) -> f32 {
   if (x >= 0.0) {
-    return 1.0 / (1.0 + exp(-x));
+    return 1.0 / (1.0 + zexp(-x));
   }
-  let e = exp(x);
+  let e = zexp(x);
   return e / (1.0 + e);
 }
 
 // log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
 fn zsoftplus(x: f32) -> f32 {
-  return max(x, 0.0) + zlog1p(exp(-abs(x)));
+  return max(x, 0.0) + zlog1p(zexp(-abs(x)));
 }
 
 // erfc(z) with fractional error below 1.2e-7 everywhere (Numerical Recipes' Chebyshev fit), so
@@ -71,7 +114,7 @@ fn zsoftplus(x: f32) -> f32 {
 fn zerfc(z: f32) -> f32 {
   let t = 1.0 / (1.0 + 0.5 * abs(z));
   let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  let r = t * exp(-z * z + p);
+  let r = t * zexp(-z * z + p);
   return select(2.0 - r, r, z >= 0.0);
 }
 
@@ -79,7 +122,9 @@ fn zphi(x: f32) -> f32 {
   return 0.5 * zerfc(-x * INV_SQRT_2);
 }
 
-// C pow (what torch uses): pow(1, y) = 1, pow(-1, ±inf) = 1, negative bases need integer exponents.
+// C pow (what torch uses): pow(1, y) = 1, pow(x, 0) = 1, negative bases need integer exponents.
+// Small integer exponents use repeated squaring (a few roundings, exact for small ints); others
+// exp(y·log|x|) with the accurate zexp/zlog.
 fn zpow(a: f32, b: f32) -> f32 {
   if (a == 1.0 || b == 0.0) {
     return 1.0;
@@ -88,14 +133,35 @@ fn zpow(a: f32, b: f32) -> f32 {
     return a + b;
   }
   let m = abs(a);
+  let integer = floor(b) == b;
   if (m == 0.0) {
     return select(select(1.0 / m, 0.0, b > 0.0), 1.0, b == 0.0);
   }
-  let r = exp2(b * log2(m));
+  var r: f32;
+  if (integer && abs(b) <= 64.0) {
+    var e = i32(abs(b));
+    var base = m;
+    r = 1.0;
+    loop {
+      if ((e & 1) == 1) {
+        r = r * base;
+      }
+      e = e >> 1u;
+      if (e == 0) {
+        break;
+      }
+      base = base * base;
+    }
+    if (b < 0.0) {
+      r = 1.0 / r;
+    }
+  } else {
+    r = zexp(b * zlog(m));
+  }
   if (a > 0.0) {
     return r;
   }
-  if (floor(b) != b) {
+  if (!integer) {
     return (a - a) / (a - a);
   }
   let odd = abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
@@ -160,16 +226,36 @@ fn cos_poly(r: f32) -> f32 {
   return ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z - 0.5 * z + 1.0;
 }
 
+// sin/cos of r + q·π/2 for a reduced r and the quadrant q.
+fn sin_q(r: f32, q: i32) -> f32 {
+  let v = select(sin_poly(r), cos_poly(r), (q & 1) == 1);
+  return select(v, -v, (q & 3) >= 2);
+}
+
+fn cos_q(r: f32, q: i32) -> f32 {
+  let v = select(cos_poly(r), sin_poly(r), (q & 1) == 1);
+  return select(v, -v, (q & 3) == 1 || (q & 3) == 2);
+}
+
 fn zsin(x: f32) -> f32 {
   let rk = reduce_pio2(x);
-  let q = i32(rk.y) & 3;
-  let v = select(sin_poly(rk.x), cos_poly(rk.x), (q & 1) == 1);
-  return select(v, -v, q >= 2);
+  return sin_q(rk.x, i32(rk.y));
 }
 
 fn zcos(x: f32) -> f32 {
   let rk = reduce_pio2(x);
-  let q = i32(rk.y) & 3;
-  let v = select(cos_poly(rk.x), sin_poly(rk.x), (q & 1) == 1);
-  return select(v, -v, q == 1 || q == 2);
+  return cos_q(rk.x, i32(rk.y));
+}
+
+// sin(2πv) and cos(2πv) for v measured in turns: the quadrant split v = q/4 + f is exact, so only
+// 2π·f (|f| <= 1/8) rounds. Box-Muller's angle keeps float32 accuracy this way (2π·u rounded
+// would be off by up to ulp(2π) absolute).
+fn sin2pi(v: f32) -> f32 {
+  let q = round(4.0 * v);
+  return sin_q(6.283185307179586 * (v - 0.25 * q), i32(q));
+}
+
+fn cos2pi(v: f32) -> f32 {
+  let q = round(4.0 * v);
+  return cos_q(6.283185307179586 * (v - 0.25 * q), i32(q));
 }

@@ -32,7 +32,6 @@ const M1: u32 = 0xcd9e8d57u;
 const W0: u32 = 0x9e3779b9u;
 const W1: u32 = 0xbb67ae85u;
 const U24: f32 = 5.9604644775390625e-8;
-const TWO_PI: f32 = 6.283185307179586;
 
 // High 32 bits of a 32x32-bit product through 16-bit halves (WGSL has no 64-bit integers).
 fn mulhi(a: u32, b: u32) -> u32 {
@@ -76,14 +75,13 @@ fn uniform01(w: u32) -> f32 {
 }
 
 // Box-Muller on words 2k, 2k+1: z = sqrt(-2 ln u1) · (cos | sin)(2π u2), u1 in (0, 1].
-// cos(2πu) = -cos(2π(u - 1/2)) keeps the argument in [-π, π); zsin/zcos from math.wgsl.
+// sin2pi/cos2pi (math.wgsl) take the angle in turns, so it never rounds as 2π·u would.
 fn normal(i: u32) -> f32 {
   let k = i >> 1u;
   let u1 = f32((word(2u * k) >> 8u) + 1u) * U24;
   let u2 = uniform01(word(2u * k + 1u));
-  let r = sqrt(-2.0 * log(u1));
-  let t = TWO_PI * (u2 - 0.5);
-  return -r * select(zsin(t), zcos(t), (i & 1u) == 0u);
+  let r = sqrt(-2.0 * zlog(u1));
+  return r * select(sin2pi(u2), cos2pi(u2), (i & 1u) == 0u);
 }
 
 @compute @workgroup_size(64)

@@ -3,7 +3,7 @@
 // the index positions p that share q's coordinates off the axis (p_axis = 0 .. index_axis - 1)
 // and adds src[p] wherever index[p] == q_axis, in that fixed order.
 //   out[q] = x[q] + Σ_{p: index[p] = q_axis} src[p]
-// Cost O(numel(x) · index.size(axis)).
+// Cost O(numel(x) · index.size(axis)). Float sums are compensated (nsum); {{INT}} for int32.
 
 @group(0) @binding(0) var<storage, read> x: array<{{T}}>;
 @group(0) @binding(1) var<storage, read> index: array<i32>;
@@ -21,6 +21,8 @@ struct Params {
   src_stride: array<vec4<i32>, 2>,
 }
 @group(0) @binding(4) var<uniform> P: Params;
+
+{{MATH}}
 
 fn at(a: array<vec4<i32>, 2>, d: u32) -> i32 {
   return a[d >> 2u][d & 3u];
@@ -51,15 +53,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
   }
   var s = x[q];
+  var acc = vec2<f32>(f32(x[q]), 0.0);
   if (covered) {
     let m = u32(at(P.index_shape, P.axis));
     let istep = u32(at(P.index_stride, P.axis));
     let sstep = u32(at(P.src_stride, P.axis));
     for (var p = 0u; p < m; p++) {
       if (index[ioff + p * istep] == want) {
-        s += src[soff + p * sstep];
+        if ({{INT}}) {
+          s += src[soff + p * sstep];
+        } else {
+          acc = nsum(acc, f32(src[soff + p * sstep]));
+        }
       }
     }
   }
-  out[q] = s;
+  if ({{INT}}) {
+    out[q] = s;
+  } else {
+    out[q] = {{T}}(acc.x + acc.y);
+  }
 }

@@ -44,7 +44,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var d = P.rank; d > 0u; d--) {
     let k = d - 1u;
     let size = u32(at(P.shape, k));
-    let j = i32(rem % size);
+    // The outermost index is what is left (no wrap-around), so a position past the end stays
+    // past the end instead of aliasing position 0.
+    let j = i32(select(rem % size, rem, k == 0u));
     rem = rem / size;
     var p = at(P.start, k) + j * at(P.step, k);
     let n = at(P.src_size, k);

@@ -5,9 +5,11 @@
 // kernels/ref/<op>.ts (NaN propagation, first index on ties, var's divisor passed in as `param`).
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "iter.h"
 #include "tables.h"
+#include "vecmath.h"
 #include "zoo.h"
 
 namespace zoo {
@@ -40,12 +42,31 @@ ZOO_INLINE void visit(const T* x, int64_t base, const Dims& red, F&& f) {
   });
 }
 
+ZOO_AVX2 double sum_avx2(const float* x, size_t n) { return vm::sum_d(x, n); }
+double sum_generic(const float* x, size_t n) { return vm::sum_d(x, n); }
+
+/** Σ over the reduced elements when they are float32 runs of stride 1: vectorized per run. */
+double sum_runs(const float* x, int64_t base, const Dims& red) {
+  const auto f = use_avx2() ? sum_avx2 : sum_generic;
+  const size_t n = static_cast<size_t>(red.shape[red.rank - 1]);
+  Strided<1> outer{red.rank, red.shape, {red.strides}};
+  double s = 0;
+  outer.for_rows(0, outer.rows(), [&](const int64_t* off, size_t) { s += f(x + base + off[0], n); });
+  return s;
+}
+
 template <class T>
 double reduce_one(int op, const T* x, int64_t base, const Dims& red, size_t count, double param) {
   switch (op) {
     case R_sum:
     case R_mean: {
       double s = 0;
+      if constexpr (std::is_same_v<T, float>) {
+        if (red.rank && red.strides[red.rank - 1] == 1) {
+          s = sum_runs(x, base, red);
+          return op == R_sum ? s : s / static_cast<double>(count);
+        }
+      }
       visit(x, base, red, [&](double v) { s += v; });
       return op == R_sum ? s : s / static_cast<double>(count);
     }

@@ -30,14 +30,8 @@ ZOO_INLINE void scale_div(float* __restrict y, size_t n, float s) {
 ZOO_INLINE void log_out(const float* __restrict x, float* __restrict y, size_t n, double m, double lse) {
   for (size_t i = 0; i < n; i++) y[i] = static_cast<float>((static_cast<double>(x[i]) - m) - lse);
 }
-ZOO_AVX2 void exp_shift_avx2(const float* x, float* y, size_t n, float m) { exp_shift(x, y, n, m); }
-ZOO_AVX2 void scale_div_avx2(float* y, size_t n, float s) { scale_div(y, n, s); }
-ZOO_AVX2 void log_out_avx2(const float* x, float* y, size_t n, double m, double lse) { log_out(x, y, n, m, lse); }
-void exp_shift_generic(const float* x, float* y, size_t n, float m) { exp_shift(x, y, n, m); }
-void scale_div_generic(float* y, size_t n, float s) { scale_div(y, n, s); }
-void log_out_generic(const float* x, float* y, size_t n, double m, double lse) { log_out(x, y, n, m, lse); }
 
-/** max with NaN propagation (ref's rowMax); -inf for an empty row. */
+/** max with NaN propagation (ref's rowMax) along a strided row; -inf for an empty row. */
 float row_max(const float* x, size_t n, size_t stride) {
   float m = -INFINITY;
   bool nan = false;
@@ -49,26 +43,18 @@ float row_max(const float* x, size_t n, size_t stride) {
   return nan ? NAN : m;
 }
 
-double row_sum(const float* y, size_t n) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += y[i];
-    s1 += y[i + 1];
-    s2 += y[i + 2];
-    s3 += y[i + 3];
-  }
-  for (; i < n; i++) s0 += y[i];
-  return (s0 + s1) + (s2 + s3);
+ZOO_INLINE void contiguous(bool log, const float* x, float* y, size_t n) {
+  const float m = vm::max_nan(x, n);
+  exp_shift(x, y, n, m);
+  const double s = vm::sum_d(y, n);
+  if (log) log_out(x, y, n, m, std::log(s));
+  else scale_div(y, n, static_cast<float>(s));
 }
+ZOO_AVX2 void contiguous_avx2(bool log, const float* x, float* y, size_t n) { contiguous(log, x, y, n); }
+void contiguous_generic(bool log, const float* x, float* y, size_t n) { contiguous(log, x, y, n); }
 
 void contiguous_row(bool log, const float* x, float* y, size_t n) {
-  const bool avx2 = use_avx2();
-  const float m = row_max(x, n, 1);
-  (avx2 ? exp_shift_avx2 : exp_shift_generic)(x, y, n, m);
-  const double s = row_sum(y, n);
-  if (log) (avx2 ? log_out_avx2 : log_out_generic)(x, y, n, m, std::log(s));
-  else (avx2 ? scale_div_avx2 : scale_div_generic)(y, n, static_cast<float>(s));
+  (use_avx2() ? contiguous_avx2 : contiguous_generic)(log, x, y, n);
 }
 
 /** One (len, inner) slab, inner positions [i0, i1): a running max/sum per inner position. */

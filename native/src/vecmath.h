@@ -157,7 +157,8 @@ ZOO_INLINE VD exp_d(VD a) {
   const V e = zoo::vm::exp(wide);
   const VD ed = __builtin_convertvector(__builtin_shufflevector(e, e, 0, 1, 2, 3), VD);
   const VD scale = a < -60.0 ? 1.6038109389511792e-28 + VD{} : 1.0 + VD{};  // e^-64
-  return ed * (1.0 + (s - __builtin_convertvector(sf, VD))) * scale;
+  const VD d = s - __builtin_convertvector(sf, VD);  // NaN for s = ±inf: no correction then
+  return ed * (1.0 + (d == d ? d : VD{})) * scale;
 }
 
 /** Φ(-|x|) for 4 lanes, in double: Numerical Recipes' erfc (relative error < 1.2e-7). */
@@ -219,6 +220,44 @@ ZOO_INLINE V gelu_tanh(V x) {
   const VD hi = gelu_tanh_d(__builtin_convertvector(__builtin_shufflevector(x, x, 4, 5, 6, 7), VD));
   const V4 rLo = __builtin_convertvector(lo, V4), rHi = __builtin_convertvector(hi, V4);
   return __builtin_shufflevector(rLo, rHi, 0, 1, 2, 3, 4, 5, 6, 7);
+}
+
+/** Σ x[i] over n floats, accumulated in double lanes (8 at a time), pairwise at the end. */
+ZOO_INLINE double sum_d(const float* x, size_t n) {
+  VD a0{}, a1{};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    const V v = loadv(x + i);
+    a0 += __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3), VD);
+    a1 += __builtin_convertvector(__builtin_shufflevector(v, v, 4, 5, 6, 7), VD);
+  }
+  const VD a = a0 + a1;
+  double s = (a[0] + a[1]) + (a[2] + a[3]);
+  for (; i < n; i++) s += x[i];
+  return s;
+}
+
+/** max x[i] over n floats, NaN if any is NaN, -inf for n = 0. */
+ZOO_INLINE float max_nan(const float* x, size_t n) {
+  V m = splat(-kInf);
+  VI nan{};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    const V v = loadv(x + i);
+    nan |= v != v;
+    m = sel(v > m, v, m);
+  }
+  float r = -kInf;
+  bool anyNan = false;
+  for (int k = 0; k < kLanes; k++) {
+    anyNan |= nan[k] != 0;
+    r = m[k] > r ? m[k] : r;
+  }
+  for (; i < n; i++) {
+    anyNan |= x[i] != x[i];
+    r = x[i] > r ? x[i] : r;
+  }
+  return anyNan ? __builtin_nanf("") : r;
 }
 
 /** y[i] = f(x[i]) over n floats: full vectors, then the tail padded into one vector. */

@@ -12,8 +12,9 @@
 // `cost` (at least 1; the number of roundings that can feed one output: K for a K-long dot
 // product, the reduction length for sum), and c(v) = v saturated at ±2^128, the float32 overflow
 // threshold, so a float32 overflow to ±inf compares equal to a float64 value beyond float32 range.
-// Rules, in order: y_i NaN needs n_i NaN; otherwise n_i NaN fails (NaN never passes); r_i NaN
-// (float32 cannot compute the element even on ref) excludes it; otherwise |c(n_i) - c(y_i)| <= b_i.
+// Rules, in order: y_i NaN needs n_i NaN; otherwise r_i NaN (float32 cannot compute the element
+// even on ref, e.g. inf - inf after an overflow float64 avoids) excludes it; otherwise n_i NaN
+// fails (NaN never passes); otherwise |c(n_i) - c(y_i)| <= b_i.
 
 export const PARITY_K = 8;
 const U = 2 ** -24;
@@ -66,13 +67,13 @@ export function compareFloat(y: ArrayLike<number>, r: ArrayLike<number>, n: Arra
       }
       continue;
     }
+    if (Number.isNaN(ri)) {
+      res.excluded++;
+      continue;
+    }
     if (Number.isNaN(ni)) {
       note(i, Infinity, 0, Infinity);
       res.failure ??= `element ${i}: the backend gives NaN where the oracle is ${yi} (NaN never passes)`;
-      continue;
-    }
-    if (Number.isNaN(ri)) {
-      res.excluded++;
       continue;
     }
     const err = Math.abs(sat(ni) - sat(yi));

@@ -69,8 +69,11 @@ export async function meanLoss(def: AnyModel, model: Module, config: object, bat
   }
 }
 
-/** One Adam step on `batch`; returns the loss before the update. */
-export async function trainStep(def: AnyModel, model: Module, config: object, batch: Readonly<Record<string, Tensor>>, opt: Adam): Promise<number> {
+/**
+ * One Adam step on `batch` (disposed afterwards); returns the loss before the update, detached.
+ * NOTE: nothing is read back, so an asynchronous backend can queue steps without a round trip.
+ */
+export function trainStep(def: AnyModel, model: Module, config: object, batch: Readonly<Record<string, Tensor>>, opt: Adam): Tensor {
   const loss = tidy(() => {
     const l = def.loss(model, batch, config);
     backward(l);
@@ -78,10 +81,8 @@ export async function trainStep(def: AnyModel, model: Module, config: object, ba
     opt.zeroGrad();
     return l.detach();
   });
-  const value = await readLoss(loss);
-  loss.dispose();
   for (const t of Object.values(batch)) t.dispose();
-  return value;
+  return loss;
 }
 
 /** Builds `def` with `config` from the seed and trains it; stops early when shouldStop() says so. */
@@ -107,7 +108,9 @@ export async function train(def: AnyModel, config: object, o: TrainOptions): Pro
       run.stopped = true;
       break;
     }
-    run.losses.push(await trainStep(def, model, config, data.trainBatch(step), opt));
+    const loss = trainStep(def, model, config, data.trainBatch(step), opt);
+    run.losses.push(await readLoss(loss));
+    loss.dispose();
     run.stepsDone = step + 1;
     const elapsed = (performance.now() - t0) / 1000;
     run.rate = (run.stepsDone * count) / elapsed;

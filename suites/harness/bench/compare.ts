@@ -4,7 +4,7 @@
 //   change = median_new / median_base − 1
 //   slower  when the intervals separate (new.lo > base.hi) and change > threshold
 //   faster  when the intervals separate (new.hi < base.lo) and change < −threshold
-//   unchanged otherwise; insufficient data when either side is missing, failed, or has < 5 samples.
+//   unchanged otherwise; insufficient data when either side is missing, failed, or has < 3 samples.
 // The threshold is --threshold, else the larger A/A difference the two files carry for that
 // benchmark (--repeat-aa: the machine's own noise), else 5 %.
 import { fmtMs } from './format.js';
@@ -13,7 +13,8 @@ import { table } from '../../../cli/util.js';
 
 export type Verdict = 'faster' | 'slower' | 'unchanged' | 'insufficient data';
 export const DEFAULT_THRESHOLD = 0.05;
-export const MIN_SAMPLES = 5;
+/** Fewer samples and the interval means little; 3 vs 3 separate by chance with probability 1/10. */
+export const MIN_SAMPLES = 3;
 
 export interface Comparison {
   key: string;

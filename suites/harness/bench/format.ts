@@ -30,6 +30,10 @@ export function formatLimits(l: MachineLimits): string {
 /** "median [lo, hi]" of a rate or a time. */
 const withCi = (v: number, ci: [number, number], f: (x: number) => string) => `${f(v)} [${f(ci[0])}, ${f(ci[1])}]`;
 
+/** The roofline verdict with the arithmetic intensity it came from. */
+const bound = (r: BenchRecord): string =>
+  r.roofline.intensity !== null ? `${r.roofline.bound} (${r.roofline.intensity.toPrecision(2)} F/B)` : r.roofline.bound;
+
 export function statusOf(r: BenchRecord): string {
   if (r.status === 'ok') return r.stoppedBy === 'converged' ? 'ok' : `ok (${r.stoppedBy})`;
   return r.status;
@@ -52,7 +56,7 @@ export function formatModels(rs: readonly BenchRecord[]): string {
       r.summary ? `${fmtMs(r.summary.p50)} (${fmtMs(r.summary.p10)}-${fmtMs(r.summary.p90)})` : '-',
       r.achieved?.gflops != null ? r.achieved.gflops.toPrecision(3) : '-',
       pct(r.achieved?.fractionOfPeak),
-      r.roofline.bound,
+      bound(r),
       r.firstRunMs !== null ? fmtMs(r.firstRunMs) : '-',
       fmtBytes(r.memory.rssPeakBytes),
       r.memory.device ? fmtBytes(r.memory.device.peakBytes) : '-',
@@ -72,7 +76,7 @@ export function formatOps(rs: readonly BenchRecord[]): string {
       r.achieved?.gbps != null ? r.achieved.gbps.toPrecision(3) : '-',
       pct(r.achieved?.fractionOfPeak),
       pct(r.achieved?.fractionOfBandwidth),
-      r.roofline.intensity !== null ? `${r.roofline.bound} (${r.roofline.intensity.toPrecision(2)} F/B)` : r.roofline.bound,
+      bound(r),
       r.inputSets ? String(r.inputSets.count) : '-',
       r.firstRunMs !== null ? fmtMs(r.firstRunMs) : '-',
       statusOf(r),

@@ -20,7 +20,7 @@ import { ORACLE, normalizedError, relativeL2, validationRecord } from './validat
 const REF_VALIDATION_FLOPS = 2e9;
 const LR = 1e-4;
 /** Compute passes one model iteration may record with GPU timestamps (more and the block is dropped). */
-const MODEL_PASSES = 8192;
+const MODEL_PASSES = 2048;
 
 /** The validation config: the same model with the batch reduced until ref can afford it. */
 function validationConfig(def: AnyModel, config: Config): { config: Config; used: number | null; full: number | null } {

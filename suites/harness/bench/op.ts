@@ -118,9 +118,10 @@ export async function runOpBench(spec: OpBenchSpec, limits: MachineLimits, timin
   const { metas, outs, flops, bytes } = planOp(spec);
   const values = caseValues(def.check, { shapes: spec.shapes, attrs: spec.attrs }, spec.seed);
   const liveBytesBefore = backend.memory().liveBytes;
-  const sets: Tensor[][] = [upload(values, metas, backend)];
+  const sets: Tensor[][] = [];
   let rec: BenchRecord;
   try {
+    sets.push(upload(values, metas, backend));
     const first = await firstCall(spec, def, sets[0]!, values, metas, backend);
     const { validation } = first;
     if (validation.status === 'failed') return emptyRecord(base, 'failed', `validation failed on ${spec.backend}: ${validation.detail}`, validation, sync);

@@ -31,7 +31,7 @@ export function createProgress(total: number, budgetMs: number, stream: NodeJS.W
     const doneFrac = (index + Math.min(1, fraction)) / total;
     const filled = Math.round(doneFrac * width);
     const remaining = (total - index - Math.min(1, fraction)) * budgetMs;
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${index + 1}/${total} ${label} ${phase}  ETA ~${fmtTime(remaining)}`;
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${index + 1}/${total}  ETA ~${fmtTime(remaining)}  ${phase}: ${label}`;
     stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`);
   };
   const clear = () => {

@@ -49,13 +49,15 @@ export function gpuOf(backend: Backend, passesPerCall: number): Pick<Subject, 'g
 
 /** Blocks re-timed with GPU timestamps after the wall-clock samples. */
 const GPU_BLOCKS = 10;
+/** WebGPU query sets hold at most 4096 timestamps: two per pass. */
+const MAX_TIMED_PASSES = 2048;
 
 /** ms per call from GPU timestamps over a few blocks; blocks whose passes overflowed are dropped. */
 async function gpuSamples(s: Sampler, gpu: NonNullable<Subject['gpu']>, signal?: AbortSignal): Promise<number[]> {
   const out: number[] = [];
   for (let k = 0; k < GPU_BLOCKS && !signal?.aborted; k++) {
     await s.before?.();
-    if (!gpu.timer.begin(gpu.passesPerCall * s.callsPerSample)) break;
+    if (!gpu.timer.begin(Math.min(MAX_TIMED_PASSES, gpu.passesPerCall * s.callsPerSample))) break;
     await s.block();
     const ns = await gpu.timer.end();
     if (ns !== null) out.push(ns / 1e6 / s.callsPerSample);

@@ -32,6 +32,13 @@ export interface SamplingOptions {
 
 export type StopReason = 'converged' | 'max-time' | 'max-samples' | 'interrupted';
 
+/**
+ * The maximum time stops sampling once this many samples are in (an interval needs a few), or at
+ * MAX_TIME_OVERRUN × the maximum time whatever the count.
+ */
+export const FLOOR_SAMPLES = 3;
+export const MAX_TIME_OVERRUN = 3;
+
 /** One round: runs for about `budgetMs` (at least one sample) and returns latencies in ms, in order. */
 export type Round = (budgetMs: number) => Promise<number[]>;
 
@@ -46,7 +53,8 @@ export function stopReason(samples: readonly number[], elapsedMs: number, o: Sam
   if (o.signal?.aborted) return 'interrupted';
   const minSamples = o.minSamples ?? 5;
   if (samples.length >= (o.maxSamples ?? 100_000)) return 'max-samples';
-  if (samples.length >= 1 && elapsedMs >= o.maxTimeMs) return 'max-time';
+  const floor = Math.min(FLOOR_SAMPLES, o.maxSamples ?? FLOOR_SAMPLES);
+  if (samples.length >= 1 && elapsedMs >= o.maxTimeMs && (samples.length >= floor || elapsedMs >= MAX_TIME_OVERRUN * o.maxTimeMs)) return 'max-time';
   if (samples.length >= minSamples && elapsedMs >= o.minTimeMs && relativeSpread(samples) <= (o.targetSpread ?? 0.05)) return 'converged';
   return null;
 }
@@ -59,6 +67,7 @@ export async function adaptiveSample(round: Round, o: SamplingOptions): Promise<
     const reason = stopReason(samples, elapsed, o);
     if (reason) return { samples, stoppedBy: reason, elapsedMs: elapsed };
     const budget = Math.max(0, Math.min(o.roundMs ?? 0, o.maxTimeMs - elapsed));
+    // NOTE: past the maximum time (too few samples yet) each round is a single sample.
     samples.push(...(await round(budget)));
     o.onRound?.(samples, now() - t0);
     await yieldToEventLoop();
