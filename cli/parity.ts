@@ -1,7 +1,7 @@
 // zoo parity: the registry-driven parity checks of an accelerated backend against the float64
 // oracle (suites/harness/parity.ts), a table of worst error/budget per op, and a results file.
 import type { Command } from 'commander';
-import { OPS, OP_NAMES, backendNames, backendStatus, getBackend, resetFallbackCounts, type OpName } from '../engine/index.js';
+import { OPS, OP_NAMES, backendNames, backendStatus, getBackend, initWebGPU, resetFallbackCounts, type OpName } from '../engine/index.js';
 import { backendDetail, writeParityResults } from '../suites/harness/parity-results.js';
 import { checkParity, checkParityAsync, type OpParityResult } from '../suites/harness/parity.js';
 import { UsageError, checkChoices, fmtErr, parseIntOption, parseList, table } from './util.js';
@@ -31,6 +31,7 @@ export function registerParity(program: Command): void {
     .option('--quiet', 'print only failures and the summary')
     .action(async (opts: ParityOpts) => {
       checkChoices('backend', [opts.backend], backendNames().filter((n) => n !== 'ref'));
+      if (opts.backend === 'webgpu') await initWebGPU(); // adapters are handed out asynchronously
       const status = backendStatus(opts.backend);
       if (!status.available) throw new UsageError(`backend '${opts.backend}' is unavailable: ${status.reason} (see 'zoo doctor')`);
       const backend = getBackend(opts.backend);

@@ -34,7 +34,7 @@ async function runSample(opts: SampleOpts): Promise<void> {
   if (opts.model !== undefined && opts.model !== info.model) {
     throw new UsageError(`--model ${opts.model}: ${opts.load} holds a '${info.model}' model (preset ${info.preset})`);
   }
-  const { def } = resolveModel(opts.model ?? info.model, info.preset, opts.backend);
+  const { def } = await resolveModel(opts.model ?? info.model, info.preset, opts.backend);
   const model = loadTrained(def, opts.load, info, opts.backend);
   if (!canGenerate(model)) throw new UsageError(`model '${def.name}' does not generate text (it has no generate())`);
   const prompt = opts.prompt.startsWith(NAME_BOUNDARY) ? opts.prompt : NAME_BOUNDARY + opts.prompt;

@@ -3,7 +3,7 @@
 // Ctrl-C stops after the current step; the model is still evaluated and saved (exit code 130).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { backendNames, backendStatus, type FloatDType } from '../engine/index.js';
+import { backendNames, backendStatus, initWebGPU, type FloatDType } from '../engine/index.js';
 import { writeJsonAtomic } from '../reports/io.js';
 import { environment } from '../suites/harness/env.js';
 import { saveTrained, train, type StepProgress, type TrainRun } from '../suites/harness/trainer.js';
@@ -38,12 +38,13 @@ export function parseNumberOption(name: string, min: number, inclusive = false) 
 }
 
 /** The model and preset named on the command line; bad names exit 2 listing the valid ones. */
-export function resolveModel(model: string, preset: string | undefined, backend: string): { def: AnyModel; preset: string } {
+export async function resolveModel(model: string, preset: string | undefined, backend: string): Promise<{ def: AnyModel; preset: string }> {
   checkChoices('model', [model], MODEL_NAMES);
   const def = MODELS[model]!;
   const name = preset ?? ('small' in def.presets ? 'small' : 'tiny');
   checkChoices(`preset of ${model}`, [name], Object.keys(def.presets));
   checkChoices('backend', [backend], backendNames());
+  if (backend === 'webgpu') await initWebGPU(); // adapters are handed out asynchronously
   const status = backendStatus(backend);
   if (!status.available) throw new UsageError(`backend '${backend}' is unavailable: ${status.reason} (see 'zoo doctor')`);
   return { def, preset: name };
@@ -85,7 +86,7 @@ function report(run: TrainRun, def: AnyModel, config: object, steps: number): vo
 }
 
 async function runTrain(opts: TrainOpts): Promise<void> {
-  const { def, preset } = resolveModel(opts.model, opts.preset, opts.backend);
+  const { def, preset } = await resolveModel(opts.model, opts.preset, opts.backend);
   checkChoices('dtype', [opts.dtype], ['float32', 'float64']);
   const dtype = opts.dtype as FloatDType;
   const config = def.presets[preset]!;

@@ -10,6 +10,7 @@ import { registerCompare } from './compare.js';
 import { registerDoctor } from './doctor.js';
 import { registerList } from './list.js';
 import { registerParity } from './parity.js';
+import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
 import { registerTrain } from './train.js';
 import { UsageError } from './util.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerSample(program);
   registerBench(program);
   registerCompare(program);
+  registerReport(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return program;
 }

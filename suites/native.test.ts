@@ -178,6 +178,21 @@ suite('native backend', () => {
     }
   });
 
+  test('resizing the thread pool between calls never loses a job (regression: a hang)', () => {
+    const threads = addon().info().threads;
+    const x = Float32Array.from({ length: 1 << 17 }, (_, i) => i % 7), y = new Float32Array(x.length);
+    const code = addon().info().unaryOps['square']!;
+    try {
+      for (let i = 0; i < 300; i++) {
+        addon().setThreads(1 + (i % 3));
+        addon().unary(code, x, y, 0, 0);
+        expect(y[x.length - 1]).toBe(x[x.length - 1]! ** 2);
+      }
+    } finally {
+      addon().setThreads(threads);
+    }
+  });
+
   test('buffers are released: the live-buffer count returns to its baseline', () => {
     const native = getBackend('native');
     const before = native.memory().liveBuffers;

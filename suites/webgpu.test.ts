@@ -158,6 +158,16 @@ describe.skipIf(!status.available)(`webgpu on ${status.detail ?? 'no adapter'}`,
       }
     };
 
+    test('row-major B with N % 4 == 0 is read as vec4s and still matches ref (batch broadcast, transA)', async () => {
+      // The parity sizes (1, 3, 7, 17, 33, 129) never divide by 4, so this path needs its own case.
+      for (const [sa, sb, transA] of [[[2, 1, 5, 7], [3, 7, 12], false], [[7, 37], [7, 36], true], [[1, 3], [3, 4], false]] as const) {
+        const a = randn(sa, { seed: 4, backend: 'ref' }), bm = randn(sb, { seed: 5, backend: 'ref' });
+        const want = matmul(a, bm, { transA }).dataSync();
+        const got = await read(matmul(fromArray(a.dataSync(), sa, 'float32', on), fromArray(bm.dataSync(), sb, 'float32', on), { transA }));
+        got.forEach((v, i) => expect(Math.abs(v - want[i]!), `${JSON.stringify([sa, sb])} element ${i}`).toBeLessThan(1e-5 * (1 + Math.abs(want[i]!))));
+      }
+    });
+
     test('variants are discovered from file names, including a user directory', () => {
       expect(wgslVariants('matmul')).toEqual(expect.arrayContaining(['default', 'tiled', 'subgroup', 'copy', 'kloop', 'bounds']));
     });
@@ -217,6 +227,17 @@ describe.skipIf(!status.available)(`webgpu on ${status.detail ?? 'no adapter'}`,
     const want = make('ref').map((t) => Array.from(t.dataSync()));
     const got = await Promise.all(make('webgpu').map(read));
     got.forEach((g, j) => g.forEach((x, i) => expect(Math.abs(x - want[j]![i]!), `tensor ${j} element ${i}`).toBeLessThan(1e-5 * (1 + Math.abs(want[j]![i]!)))));
+  });
+
+  test('a lost device surfaces as a BackendError on the next op and read, never a hang', async () => {
+    const { WebGPUBackend } = await import('../kernels/webgpu/backend.js');
+    const other = new WebGPUBackend(await openDevice());
+    const meta = { shape: [2], dtype: 'float32' } as const;
+    const s = other.upload(Float32Array.from([1, 2]), meta);
+    other.gpu.device.destroy();
+    await other.gpu.device.lost;
+    await expect(other.read(s, meta)).rejects.toThrow(BackendError);
+    expect(() => other.upload(Float32Array.from([1, 2]), meta)).toThrow(/webgpu device destroyed/);
   });
 
   test('timing uses GPU timestamps when the adapter has them and says so', async () => {

@@ -7,12 +7,16 @@ import { allocArray, type TypedArray } from '../../engine/dtype.js';
 import { BackendError, fmtShape } from '../../engine/errors.js';
 import { sizeOf } from '../../engine/shape.js';
 import type { GpuContext } from './device.js';
-import type { GpuArg, KernelContext } from './kernel.js';
+import type { GpuArg, KernelContext, WebGPUKernel } from './kernel.js';
 import { KERNELS } from './kernels.js';
 import { runRandom } from './random.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { GpuStorage } from './storage.js';
 import { wgslVariants } from './wgsl.js';
+
+// NOTE: attrs are typed per op in KERNELS; dispatch by name erases that, hence `any` here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const TABLE: Readonly<Record<string, WebGPUKernel<any> | undefined>> = KERNELS;
 
 export interface WebGPUBackendOptions extends RuntimeOptions {
   /** Default variant per op (e.g. { matmul: 'tiled' }); ZOO_WEBGPU_VARIANTS="matmul=tiled,..." too. */
@@ -126,13 +130,12 @@ export class WebGPUBackend implements Backend {
   }
 
   run(op: string, inputs: readonly KernelArg[], attrs: unknown, outs: readonly TensorMeta[]): Storage[] | null {
-    const kernel = (KERNELS as Record<string, (typeof KERNELS)[keyof typeof KERNELS]>)[op];
+    const kernel = TABLE[op];
     if (!kernel) return null;
     for (const m of [...inputs, ...outs]) this.requireDType(op, m);
     this.rt.check(op);
     const args: GpuArg[] = inputs.map((t) => ({ storage: this.storage(t.storage, op), shape: t.shape, dtype: t.dtype }));
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return (kernel as any)(this.ctx, args, attrs, outs) as Storage[] | null;
+    return kernel(this.ctx, args, attrs, outs);
   }
 
   random(meta: TensorMeta, p: RandomParams): Storage {

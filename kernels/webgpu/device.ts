@@ -72,7 +72,7 @@ function describe(adapter: GPUAdapter, selection: string, flags: string[]): Adap
   const i = adapter.info;
   const limits: Record<string, number> = {};
   for (const k in adapter.limits) {
-    const v = (adapter.limits as unknown as Record<string, unknown>)[k];
+    const v: unknown = adapter.limits[k as keyof GPUSupportedLimits];
     if (typeof v === 'number') limits[k] = v;
   }
   const sg = i as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number; isFallbackAdapter?: boolean };
@@ -123,7 +123,7 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<GpuContext> 
   const adapter = found.adapter;
   const features = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
-  for (const k of WANTED_LIMITS) requiredLimits[k] = (adapter.limits as unknown as Record<string, number>)[k]!;
+  for (const k of WANTED_LIMITS) requiredLimits[k] = adapter.limits[k];
   const device = await adapter.requestDevice({ requiredFeatures: features as GPUFeatureName[], requiredLimits, label: 'zoo' });
   return { gpu: found.gpu, adapter, device, info: describe(adapter, selection, flags), features: new Set(features) };
 }

@@ -103,7 +103,7 @@ export const UNARY = {
   log1p: kernel('log1p', fixed(f('zlog1p(a)'))),
   expm1: kernel('expm1', fixed(f('zexpm1(a)'))),
   sqrt: kernel('sqrt', fixed(f('sqrt(a)'))),
-  rsqrt: kernel('rsqrt', fixed(f('1.0 / sqrt(a)'))),
+  rsqrt: kernel('rsqrt', fixed(f('zrsqrt(a)'))),
   reciprocal: kernel('reciprocal', fixed(f('1.0 / a'))),
   square: kernel('square', fixed({ f: 'a * a', i: 'a * a' })),
   sin: kernel('sin', fixed(f('zsin(a)'))),

@@ -262,7 +262,9 @@ export class Runtime {
     this.check(op);
     const total = bytes + GUARD_BYTES;
     const { buffer: staging, size } = this.stagingPool.acquire(total);
-    this.copy(s, 0, { buffer: staging, lastUse: 0 } as unknown as GpuStorage, 0, total);
+    this.endPass();
+    this.enc().copyBufferToBuffer(s.buffer, 0, staging, 0, total);
+    s.lastUse = this.serial;
     this.flush();
     try {
       await staging.mapAsync(MAP_MODE_READ, 0, size);

@@ -89,6 +89,21 @@ fn zlog1p(x: f32) -> f32 {
   return zlog(1.0 + x);
 }
 
+// 1/sqrt(x) to about 0.5 ulp: y = 1/sqrt(x) rounds twice (up to ~1.5 ulp), so one Newton step
+// y + y·(1 - x·y²)/2 with x·y² formed exactly from two error-free products.
+fn zrsqrt(x: f32) -> f32 {
+  let y = 1.0 / sqrt(x);
+  if (!(x > 0.0) || !fin(x) || !fin(y)) {
+    return y;
+  }
+  let p1 = y * y;
+  let e1 = two_prod_err(y, y, p1);
+  let p2 = x * p1;
+  let e2 = two_prod_err(x, p1, p2);
+  let r = (1.0 - p2) - (e2 + x * e1);
+  return y + y * (0.5 * r);
+}
+
 // tanh(|x|) = -expm1(-2|x|) / (2 + expm1(-2|x|)): no overflow, no cancellation near 0.
 fn ztanh(x: f32) -> f32 {
   let t = zexpm1(-2.0 * abs(x));
@@ -122,9 +137,25 @@ fn zphi(x: f32) -> f32 {
   return 0.5 * zerfc(-x * INV_SQRT_2);
 }
 
+// Dekker's error-free product: a·b = p + two_prod_err(a, b, p) exactly, without FMA (WGSL's fma
+// may be unfused). NOTE: the additive counterpart (TwoSum) is useless here: SwiftShader's JIT
+// reassociates additions and folds its error term to 0 (products it leaves alone).
+fn split(a: f32) -> vec2<f32> {
+  let c = 4097.0 * a;
+  let hi = c - (c - a);
+  return vec2<f32>(hi, a - hi);
+}
+
+fn two_prod_err(a: f32, b: f32, p: f32) -> f32 {
+  let sa = split(a);
+  let sb = split(b);
+  return ((sa.x * sb.x - p) + sa.x * sb.y + sa.y * sb.x) + sa.y * sb.y;
+}
+
 // C pow (what torch uses): pow(1, y) = 1, pow(x, 0) = 1, negative bases need integer exponents.
-// Small integer exponents use repeated squaring (a few roundings, exact for small ints); others
-// exp(y·log|x|) with the accurate zexp/zlog.
+// |x|^y = exp(t), t = y·log|x| with the rounding error of the product carried separately
+// (e^t = e^th·(1 + tl)); exponents ±1, ±2 multiply directly. NOTE: log|x|'s own error (< 1 ulp)
+// still scales with |t|, so for |t| near 88 the result is off by a few tens of ulps.
 fn zpow(a: f32, b: f32) -> f32 {
   if (a == 1.0 || b == 0.0) {
     return 1.0;
@@ -138,25 +169,20 @@ fn zpow(a: f32, b: f32) -> f32 {
     return select(select(1.0 / m, 0.0, b > 0.0), 1.0, b == 0.0);
   }
   var r: f32;
-  if (integer && abs(b) <= 64.0) {
-    var e = i32(abs(b));
-    var base = m;
-    r = 1.0;
-    loop {
-      if ((e & 1) == 1) {
-        r = r * base;
-      }
-      e = e >> 1u;
-      if (e == 0) {
-        break;
-      }
-      base = base * base;
-    }
-    if (b < 0.0) {
-      r = 1.0 / r;
-    }
-  } else {
+  if (b == 1.0 || b == 2.0) {
+    r = select(m * m, m, b == 1.0);
+  } else if (b == -1.0 || b == -2.0) {
+    r = 1.0 / select(m * m, m, b == -1.0);
+  } else if (!fin(m) || !fin(b)) {
     r = zexp(b * zlog(m));
+  } else {
+    let L = zlog(m);
+    let th = b * L;
+    let tl = two_prod_err(b, L, th);
+    r = zexp(th);
+    if (fin(r) && fin(tl)) {
+      r = r + r * tl;
+    }
   }
   if (a > 0.0) {
     return r;

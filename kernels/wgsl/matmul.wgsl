@@ -1,4 +1,4 @@
-// zoo: tile_m=32 tile_n=32
+// zoo: tile_m=32 tile_n=32 b4=1
 // Register-blocked matmul without workgroup memory (the default; fastest on SwiftShader, where
 // barriers turn every subgroup into a coroutine, kernels.md §3.1): an 8×8 workgroup, each
 // invocation accumulates a 4×4 block of C in registers, reading A and B straight from storage.
@@ -14,16 +14,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let row0 = wid.y * 32u + lid.y * 4u;
   let col0 = wid.x * 32u + lid.x * 4u;
   let rows = min(vec4<u32>(row0, row0 + 1u, row0 + 2u, row0 + 3u), vec4<u32>(P.M - 1u)) * P.a_rs + ao;
-  let cols = min(vec4<u32>(col0, col0 + 1u, col0 + 2u, col0 + 3u), vec4<u32>(P.N - 1u)) * P.b_cs + bo;
+  // The last full group of 4 columns for threads past N (their stores are skipped).
+  let colv = min(col0, max(P.N, 4u) - 4u);
   var acc0 = vec4<f32>(0.0);
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
   for (var k = 0u; k < P.K; k++) {
     let ak = k * P.a_ks;
-    let bk = k * P.b_ks;
     let a = vec4<f32>(A[rows.x + ak], A[rows.y + ak], A[rows.z + ak], A[rows.w + ak]);
-    let b = vec4<f32>(B[cols.x + bk], B[cols.y + bk], B[cols.z + bk], B[cols.w + bk]);
+    let b = b4(bo, k, colv);
     acc0 = fma(vec4<f32>(a.x), b, acc0);
     acc1 = fma(vec4<f32>(a.y), b, acc1);
     acc2 = fma(vec4<f32>(a.z), b, acc2);
@@ -39,7 +39,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var jj = 0u; jj < 4u; jj++) {
       let j = col0 + jj;
       if (j < P.N) {
-        C[c0 + i * P.N + j] = acc[ii][jj];
+        C[c0 + i * P.N + j] = acc[ii][jj + col0 - colv];
       }
     }
   }

@@ -3,12 +3,14 @@
 //   op(A)[i, k] = A[a_offset(z) + i · a_rs + k · a_ks]   (transA only swaps the strides)
 //   op(B)[k, j] = B[b_offset(z) + k · b_ks + j · b_cs]
 //   C[z · M · N + i · N + j], row-major.
+// b4(bo, k, j0) returns op(B)[k, j0 .. j0+3] (j0 + 3 < N); it reads one vec4 when B is row-major
+// with N % 4 == 0 (the runtime binds B as array<vec4<f32>> then), four scalars otherwise.
 // The launch grid is (ceil(N / tile_n), ceil(M / tile_m), batch) workgroups, with tile_m/tile_n
 // from the variant's `// zoo:` header line; batch_offset is added to workgroup_id.z (batches past
 // 65,535 are split over several dispatches).
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
+{{B_DECL}}
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 
 struct Params {
@@ -56,3 +58,5 @@ fn b_offset(z: u32) -> u32 {
   }
   return off;
 }
+
+{{B_LOAD}}

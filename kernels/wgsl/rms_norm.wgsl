@@ -30,7 +30,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let ss = acc.x + acc.y;
   // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
-  let rstd = select(1.0 / sqrt(ss / f32(P.len) + P.eps), ss, is_nan(ss));
+  let rstd = select(zrsqrt(ss / f32(P.len) + P.eps), ss, is_nan(ss));
   for (var j = 0u; j < P.len; j++) {
     out[base + j] = aff(j, x[base + j] * rstd);
   }

@@ -36,7 +36,10 @@ class Pool {
   void resize(int threads) {
     stop();
     stopping_ = false;
-    for (int i = 1; i < std::max(threads, 1); i++) workers_.emplace_back([this] { work(); });
+    // The generation is read here, not in the new thread: a job published before the thread
+    // first runs must still be seen as new (else the caller would wait for it forever).
+    const uint64_t start = generation_.load();
+    for (int i = 1; i < std::max(threads, 1); i++) workers_.emplace_back([this, start] { work(start); });
   }
 
   void run(size_t chunks, const std::function<void(size_t)>& fn) {
@@ -71,8 +74,7 @@ class Pool {
     for (size_t c; (c = next_.fetch_add(1)) < chunks_;) fn(c);
   }
 
-  void work() {
-    uint64_t seen = generation_.load();
+  void work(uint64_t seen) {
     for (;;) {
       int spins = 0;
       while (generation_.load(std::memory_order_acquire) == seen && !stopping_) {

@@ -133,9 +133,53 @@ double reduce_one(int op, const T* x, int64_t base, const Dims& red, size_t coun
   }
 }
 
+ZOO_INLINE void add_row(double* __restrict acc, const float* __restrict x, size_t n) {
+  for (size_t j = 0; j < n; j++) acc[j] += static_cast<double>(x[j]);
+}
+ZOO_AVX2 void add_row_avx2(double* acc, const float* x, size_t n) { add_row(acc, x, n); }
+void add_row_generic(double* acc, const float* x, size_t n) { add_row(acc, x, n); }
+
+/**
+ * sum/mean when the input's last dim is kept (e.g. a bias gradient: (B, T, C) summed over B, T):
+ * blocks of consecutive outputs accumulate whole rows, so memory is read contiguously once
+ * instead of once per output with a stride.
+ */
+bool column_sums(int op, const float* x, const Buf& y, const Dims& kept, const Dims& red, size_t count) {
+  if (!(op == R_sum || op == R_mean) || kept.rank == 0 || red.rank == 0 || kept.strides[kept.rank - 1] != 1 || red.strides[red.rank - 1] == 1) return false;
+  constexpr size_t kBlock = 512;
+  const auto add = use_avx2() ? add_row_avx2 : add_row_generic;
+  const size_t L = static_cast<size_t>(kept.shape[kept.rank - 1]);
+  const Dims outerKept{kept.rank - 1, kept.shape, kept.strides};
+  const size_t blocks = (L + kBlock - 1) / kBlock, tasks = outerKept.size() * blocks;
+  Strided<1> rows{red.rank, red.shape, {red.strides}};
+  const size_t n = rows.len();
+  const int64_t s = rows.inner(0);
+  parallel_for(tasks, 1, [&](size_t t0, size_t t1) {
+    double acc[kBlock];
+    for (size_t t = t0; t < t1; t++) {
+      const size_t o = t / blocks, j0 = (t % blocks) * kBlock, w = std::min(kBlock, L - j0);
+      int64_t base = 0;
+      size_t rem = o;
+      for (int d = outerKept.rank - 1; d >= 0; d--) {
+        base += static_cast<int64_t>(rem % static_cast<size_t>(kept.shape[d])) * kept.strides[d];
+        rem /= static_cast<size_t>(kept.shape[d]);
+      }
+      std::fill(acc, acc + w, 0.0);
+      rows.for_rows(0, rows.rows(), [&](const int64_t* off, size_t) {
+        for (size_t i = 0; i < n; i++) add(acc, x + base + off[0] + static_cast<int64_t>(i) * s + j0, w);
+      });
+      for (size_t j = 0; j < w; j++) store(y, o * L + j0 + j, op == R_sum ? acc[j] : acc[j] / static_cast<double>(count));
+    }
+  });
+  return true;
+}
+
 template <class T>
 void run(int op, const T* x, const Buf& y, const Dims& kept, const Dims& red, double param) {
   const size_t outs = kept.size(), count = red.size();
+  if constexpr (std::is_same_v<T, float>) {
+    if (outs > 0 && count > 0 && column_sums(op, x, y, kept, red, count)) return;
+  }
   const size_t grain = std::max<size_t>(1, 32768 / std::max<size_t>(count, 1));
   parallel_for(outs, grain, [&](size_t o0, size_t o1) {
     for (size_t o = o0; o < o1; o++) {

@@ -206,7 +206,12 @@ export async function checkTraining(c: ModelCase): Promise<{ initial: number; fi
   model.train();
   const initial = await trainingLoss(c, model, data);
   const opt = new Adam(model.parameters(), { lr });
-  for (let s = 0; s < steps; s++) trainStep(c.def, model, c.config, data.trainBatch(s), opt).dispose();
+  for (let s = 0; s < steps; s++) {
+    // NOTE: reading each step's loss keeps an asynchronous backend's queue short (webgpu is slower without).
+    const loss = trainStep(c.def, model, c.config, data.trainBatch(s), opt);
+    await loss.data();
+    loss.dispose();
+  }
   const final = await trainingLoss(c, model, data);
   const ratio = final / initial;
   if (!(ratio <= maxRatio)) {

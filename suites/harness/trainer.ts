@@ -69,10 +69,7 @@ export async function meanLoss(def: AnyModel, model: Module, config: object, bat
   }
 }
 
-/**
- * One Adam step on `batch` (disposed afterwards); returns the loss before the update, detached.
- * NOTE: nothing is read back, so an asynchronous backend can queue steps without a round trip.
- */
+/** One Adam step on `batch` (disposed afterwards); returns the loss before the update, detached. */
 export function trainStep(def: AnyModel, model: Module, config: object, batch: Readonly<Record<string, Tensor>>, opt: Adam): Tensor {
   const loss = tidy(() => {
     const l = def.loss(model, batch, config);
