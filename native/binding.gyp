@@ -21,6 +21,7 @@
         "src/segment.cc",
         "src/dropout.cc",
         "src/matmul.cc",
+        "src/peak.cc",
         "src/window.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
