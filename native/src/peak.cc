@@ -23,18 +23,29 @@ constexpr double kFlopsPerIter = kChains * 8 * 2;  // 12 ymm FMAs × 8 lanes × 
 #if ZOO_X86
 /** `iters` iterations of 12 independent FMA chains, all in registers. */
 ZOO_AVX2 __attribute__((noinline)) void fma_chains_avx2(size_t iters) {
-  __m256 acc[kChains];
-  for (int i = 0; i < kChains; i++) acc[i] = _mm256_set1_ps(1.f + 0.001f * i);
-  const __m256 m = _mm256_set1_ps(0.9999999f), a = _mm256_set1_ps(1e-7f);
+  // Named locals (an array would live in memory and chain through store forwarding).
+  __m256 a0 = _mm256_set1_ps(1.000f), a1 = _mm256_set1_ps(1.001f), a2 = _mm256_set1_ps(1.002f);
+  __m256 a3 = _mm256_set1_ps(1.003f), a4 = _mm256_set1_ps(1.004f), a5 = _mm256_set1_ps(1.005f);
+  __m256 a6 = _mm256_set1_ps(1.006f), a7 = _mm256_set1_ps(1.007f), a8 = _mm256_set1_ps(1.008f);
+  __m256 a9 = _mm256_set1_ps(1.009f), a10 = _mm256_set1_ps(1.010f), a11 = _mm256_set1_ps(1.011f);
+  const __m256 m = _mm256_set1_ps(0.9999999f), c = _mm256_set1_ps(1e-7f);
   for (size_t it = 0; it < iters; it++) {
-#pragma GCC unroll 12
-    for (int i = 0; i < kChains; i++) acc[i] = _mm256_fmadd_ps(acc[i], m, a);
-    // Keep the compiler from shortening the loop (it may not reassociate, but be explicit).
-    __asm__ volatile("" : "+x"(acc[0]), "+x"(acc[1]), "+x"(acc[2]), "+x"(acc[3]), "+x"(acc[4]), "+x"(acc[5]));
-    __asm__ volatile("" : "+x"(acc[6]), "+x"(acc[7]), "+x"(acc[8]), "+x"(acc[9]), "+x"(acc[10]), "+x"(acc[11]));
+    a0 = _mm256_fmadd_ps(a0, m, c);
+    a1 = _mm256_fmadd_ps(a1, m, c);
+    a2 = _mm256_fmadd_ps(a2, m, c);
+    a3 = _mm256_fmadd_ps(a3, m, c);
+    a4 = _mm256_fmadd_ps(a4, m, c);
+    a5 = _mm256_fmadd_ps(a5, m, c);
+    a6 = _mm256_fmadd_ps(a6, m, c);
+    a7 = _mm256_fmadd_ps(a7, m, c);
+    a8 = _mm256_fmadd_ps(a8, m, c);
+    a9 = _mm256_fmadd_ps(a9, m, c);
+    a10 = _mm256_fmadd_ps(a10, m, c);
+    a11 = _mm256_fmadd_ps(a11, m, c);
   }
-  __m256 s = acc[0];
-  for (int i = 1; i < kChains; i++) s = _mm256_add_ps(s, acc[i]);
+  __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
+                           _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
+  s = _mm256_add_ps(s, _mm256_add_ps(_mm256_add_ps(a8, a9), _mm256_add_ps(a10, a11)));
   float out[8];
   _mm256_storeu_ps(out, s);
   g_sink = out[0] + out[7];
