@@ -7,13 +7,13 @@ import { Generator, type Module } from '../engine/index.js';
 import { readTrainedInfo, loadTrained } from '../suites/harness/trainer.js';
 import { NAME_BOUNDARY, decodeTokens, encodeText } from '../zoo/data/names.js';
 import { MODEL_NAMES } from '../zoo/index.js';
-import { parseNumberOption, resolveModel } from './train.js';
+import { defaultCpuBackend, parseNumberOption, resolveModel } from './train.js';
 import { UsageError, checkChoices, parseIntOption } from './util.js';
 
 interface SampleOpts {
   model?: string;
   load: string;
-  backend: string;
+  backend?: string;
   prompt: string;
   tokens: number;
   temperature: number;
@@ -34,8 +34,9 @@ async function runSample(opts: SampleOpts): Promise<void> {
   if (opts.model !== undefined && opts.model !== info.model) {
     throw new UsageError(`--model ${opts.model}: ${opts.load} holds a '${info.model}' model (preset ${info.preset})`);
   }
-  const { def } = await resolveModel(opts.model ?? info.model, info.preset, opts.backend);
-  const model = loadTrained(def, opts.load, info, opts.backend);
+  const backend = opts.backend ?? defaultCpuBackend(info.dtype);
+  const { def } = await resolveModel(opts.model ?? info.model, info.preset, backend);
+  const model = loadTrained(def, opts.load, info, backend);
   if (!canGenerate(model)) throw new UsageError(`model '${def.name}' does not generate text (it has no generate())`);
   const prompt = opts.prompt.startsWith(NAME_BOUNDARY) ? opts.prompt : NAME_BOUNDARY + opts.prompt;
   const out = await model.generate(encodeText(prompt), {
@@ -51,7 +52,7 @@ export function registerSample(program: Command): void {
     .description("generate text from a model saved by 'zoo train --save' (KV-cache decoding)")
     .requiredOption('--load <file>', "safetensors file written by 'zoo train --save'")
     .option('--model <name>', `model the file must hold (${MODEL_NAMES.join(', ')}; default: the one it holds)`)
-    .option('--backend <name>', 'backend to run on', 'ref')
+    .option('--backend <name>', 'backend to run on (default: native when available, else ref)')
     .option('--prompt <text>', 'text to continue (default: the start of a name)', '')
     .option('--tokens <n>', 'tokens to generate', parseIntOption('--tokens', 0), 200)
     .option('--temperature <t>', 'sampling temperature (0: greedy)', parseNumberOption('--temperature', 0, true), 1)

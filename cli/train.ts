@@ -16,7 +16,7 @@ export const TRAIN_VERSION = 1;
 interface TrainOpts {
   model: string;
   preset?: string;
-  backend: string;
+  backend?: string;
   dtype: string;
   steps: number;
   seed: number;
@@ -85,7 +85,13 @@ function report(run: TrainRun, def: AnyModel, config: object, steps: number): vo
   if (entropy !== undefined) console.log(`unigram entropy of the corpus ${entropy.toFixed(4)} nats/token (validation loss ${(val.loss - entropy >= 0 ? '+' : '') + (val.loss - entropy).toFixed(4)} from it)`);
 }
 
+/** The backend when none is named: native when its addon loads (float32 models only), else ref. */
+export function defaultCpuBackend(dtype: string): string {
+  return dtype === 'float32' && backendStatus('native').available ? 'native' : 'ref';
+}
+
 async function runTrain(opts: TrainOpts): Promise<void> {
+  opts.backend ??= defaultCpuBackend(opts.dtype);
   const { def, preset } = await resolveModel(opts.model, opts.preset, opts.backend);
   checkChoices('dtype', [opts.dtype], ['float32', 'float64']);
   const dtype = opts.dtype as FloatDType;
@@ -137,7 +143,7 @@ export function registerTrain(program: Command): void {
     .description('train a registered model on its data set with Adam; progress, validation loss, optional safetensors file')
     .requiredOption('--model <name>', `model to train (${MODEL_NAMES.join(', ')})`)
     .option('--preset <name>', "configuration preset (default: 'small' when the model has one, else 'tiny')")
-    .option('--backend <name>', 'backend to train on', 'ref')
+    .option('--backend <name>', 'backend to train on (default: native when available, else ref)')
     .option('--dtype <dtype>', 'parameter dtype: float32 or float64', 'float32')
     .option('--steps <n>', 'optimizer steps', parseIntOption('--steps', 1), 300)
     .option('--seed <n>', 'seed of the weights and the data', parseIntOption('--seed', 0), 0)

@@ -11,7 +11,9 @@
 // required"), so a GPU-less Linux box gets null from requestAdapter() until SwiftShader is chosen.
 // NOTE: the Vulkan loader reads VK_ICD_FILENAMES when Dawn creates its instance, so setting it in
 // process.env before the second create() is enough.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -108,6 +110,13 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<GpuContext> 
   let selection: string;
   let flags: string[];
   const icdPreset = process.env['VK_ICD_FILENAMES'] ?? process.env['VK_DRIVER_FILES'];
+  // NOTE: without XDG_RUNTIME_DIR the Vulkan loader prints "XDG_RUNTIME_DIR is invalid" on every
+  // start (harmless, kernels.md §2.1); a private per-user directory silences it.
+  if (!process.env['XDG_RUNTIME_DIR']) {
+    const dir = join(tmpdir(), `zoo-runtime-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    process.env['XDG_RUNTIME_DIR'] = dir;
+  }
   flags = name ? [...base, `adapter=${name}`] : base;
   found = await tryAdapter(flags);
   selection = name ? `named '${name}'` : icdPreset ? `first adapter (Vulkan ICDs from the environment: ${icdPreset})` : 'first hardware adapter';
