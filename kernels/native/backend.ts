@@ -13,6 +13,7 @@ import { NATIVE_KERNELS } from './index.js';
 import { loadAddon } from './load.js';
 import type { NativeKernel } from './types.js';
 import { checkLength } from './util.js';
+import { MemoryCounter } from '../../engine/memory.js';
 
 export class NativeStorage implements Storage {
   constructor(readonly data: TypedArray) {}
@@ -36,7 +37,7 @@ export class NativeBackend implements Backend {
   readonly name = 'native';
   readonly syncRead = true;
   readonly info: NativeInfo;
-  private stats: MemoryStats = { liveBuffers: 0, liveBytes: 0, peakBytes: 0 };
+  private readonly counter = new MemoryCounter();
 
   constructor(private readonly mod: ZooNative = loadAddon()) {
     setAddon(mod);
@@ -56,9 +57,7 @@ export class NativeBackend implements Backend {
 
   private adopt(data: TypedArray): NativeStorage {
     const s = new NativeStorage(data);
-    this.stats.liveBuffers++;
-    this.stats.liveBytes += s.bytes;
-    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.stats.liveBytes);
+    this.counter.add(s.bytes);
     return s;
   }
 
@@ -83,12 +82,11 @@ export class NativeBackend implements Backend {
   }
 
   release(s: Storage): void {
-    this.stats.liveBuffers--;
-    this.stats.liveBytes -= s.bytes;
+    this.counter.remove(s.bytes);
   }
 
   memory(): MemoryStats {
-    return { ...this.stats };
+    return this.counter.snapshot();
   }
 
   hasKernel(op: string): boolean {

@@ -8,6 +8,7 @@ import { sizeOf } from '../../engine/shape.js';
 import { REF_KERNELS } from './index.js';
 import { fillRandom } from './random.js';
 import type { RefKernel } from './types.js';
+import { MemoryCounter } from '../../engine/memory.js';
 
 export class RefStorage implements Storage {
   constructor(readonly data: TypedArray) {}
@@ -23,13 +24,11 @@ const KERNELS: Readonly<Record<string, RefKernel<any>>> = REF_KERNELS;
 export class RefBackend implements Backend {
   readonly name = 'ref';
   readonly syncRead = true;
-  private stats: MemoryStats = { liveBuffers: 0, liveBytes: 0, peakBytes: 0 };
+  private readonly counter = new MemoryCounter();
 
   private adopt(data: TypedArray): RefStorage {
     const s = new RefStorage(data);
-    this.stats.liveBuffers++;
-    this.stats.liveBytes += s.bytes;
-    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.stats.liveBytes);
+    this.counter.add(s.bytes);
     return s;
   }
 
@@ -53,12 +52,11 @@ export class RefBackend implements Backend {
   }
 
   release(s: Storage): void {
-    this.stats.liveBuffers--;
-    this.stats.liveBytes -= s.bytes;
+    this.counter.remove(s.bytes);
   }
 
   memory(): MemoryStats {
-    return { ...this.stats };
+    return this.counter.snapshot();
   }
 
   hasKernel(op: string): boolean {

@@ -13,6 +13,7 @@ import { runRandom } from './random.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { GpuStorage } from './storage.js';
 import { wgslVariants } from './wgsl.js';
+import { MemoryCounter } from '../../engine/memory.js';
 
 // NOTE: attrs are typed per op in KERNELS; dispatch by name erases that, hence `any` here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,7 +37,7 @@ export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
   readonly syncRead = false;
   readonly rt: Runtime;
-  private stats: MemoryStats = { liveBuffers: 0, liveBytes: 0, peakBytes: 0 };
+  private readonly counter = new MemoryCounter();
   private readonly variants: Record<string, string>;
   private readonly ctx: KernelContext;
 
@@ -73,9 +74,7 @@ export class WebGPUBackend implements Backend {
   }
 
   private adopt(s: GpuStorage): GpuStorage {
-    this.stats.liveBuffers++;
-    this.stats.liveBytes += s.bytes;
-    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.stats.liveBytes);
+    this.counter.add(s.bytes);
     return s;
   }
 
@@ -116,13 +115,12 @@ export class WebGPUBackend implements Backend {
   release(storage: Storage): void {
     const s = this.storage(storage, 'release');
     if (s.released) return;
-    this.stats.liveBuffers--;
-    this.stats.liveBytes -= s.bytes;
+    this.counter.remove(s.bytes);
     this.rt.free(s);
   }
 
   memory(): MemoryStats {
-    return { ...this.stats };
+    return this.counter.snapshot();
   }
 
   hasKernel(op: string): boolean {

@@ -2,6 +2,7 @@
 // the median, and the summary every results file carries. Pure functions of the samples (and a
 // seed): no clock, no Math.random.
 import { PhiloxSource } from '../values.js';
+import type { SampleSummary } from '../../../reports/schema.js';
 
 /**
  * The q-quantile (0 <= q <= 1) of sorted values by linear interpolation between closest ranks
@@ -95,22 +96,7 @@ export function bootstrapMedianCI(xs: readonly number[], opts: BootstrapOptions 
 }
 
 /** Summary statistics of latency samples (any unit; results files use milliseconds). */
-export interface Summary {
-  n: number;
-  median: number;
-  /** Bootstrap confidence interval of the median. */
-  ci: [number, number];
-  ciLevel: number;
-  p10: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
-  /** (p75 - p25) / median. */
-  relSpread: number;
-}
+export type Summary = SampleSummary;
 
 export function summarize(xs: readonly number[], seed = 0, level = 0.95): Summary {
   const s = sortedCopy(xs);
