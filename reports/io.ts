@@ -11,20 +11,24 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 export class ResultsFileError extends Error {}
 
-/** Reads a results file and checks its schema name and version. */
-export function readResults<T extends { schema: string; version: number }>(path: string, schema: string, version: number): T {
+/** Reads and parses a JSON file; a missing file or invalid JSON is a one-line ResultsFileError. */
+export function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ResultsFileError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new ResultsFileError(`${path}: not valid JSON (${(err as Error).message})`);
   }
+}
+
+/** Reads a results file and checks its schema name and version. */
+export function readResults<T extends { schema: string; version: number }>(path: string, schema: string, version: number): T {
+  const value = readJsonFile(path);
   const v = value as Partial<T>;
   if (typeof v !== 'object' || v === null || v.schema !== schema) throw new ResultsFileError(`${path}: schema is ${JSON.stringify(v?.schema)}, expected "${schema}"`);
   if (v.version !== version) throw new ResultsFileError(`${path}: ${schema} version ${String(v.version)} is not supported (this zoo reads version ${version})`);

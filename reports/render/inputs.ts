@@ -1,7 +1,6 @@
 // Loading the results files a report renders: each file is recognized by its `schema` field and
 // read through reports/io.ts (schema and version checks). Reports never re-run anything.
-import { readFileSync } from 'node:fs';
-import { ResultsFileError, readResults } from '../io.js';
+import { ResultsFileError, readJsonFile, readResults } from '../io.js';
 import {
   BENCH_SCHEMA, BENCH_VERSION, CHECK_SCHEMA, CHECK_VERSION, PARITY_SCHEMA, PARITY_VERSION,
   type BenchResultsFile, type CheckResultsFile, type ParityResultsFile,
@@ -26,18 +25,7 @@ const KNOWN: Record<string, { version: number; kind: LoadedFile['kind']; array: 
 
 /** The `schema` a file declares, with the same one-line errors as readResults for unreadable files. */
 function declaredSchema(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ResultsFileError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ResultsFileError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  const value = readJsonFile(path);
   const schema = (value as { schema?: unknown } | null)?.schema;
   if (typeof schema !== 'string' || !(schema in KNOWN)) {
     throw new ResultsFileError(`${path}: schema is ${JSON.stringify(schema)}, expected one of ${Object.keys(KNOWN).map((s) => `"${s}"`).join(', ')}`);

@@ -7,6 +7,7 @@
 import { fromArray, gradients, isFloat, type Tensor } from '../../engine/index.js';
 import { TOLERANCE } from './gradcheck.js';
 import { PhiloxSource } from './values.js';
+import { dot, absDot, relErr } from './gradcheck.js';
 
 export interface FunctionCheckOptions {
   /** Indices of the inputs to differentiate (default: every float input). */
@@ -32,17 +33,6 @@ export interface FunctionCheckResult {
 
 export class FunctionGradientFailure extends Error {}
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
-const absDot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! * b[i]!);
-  return s;
-};
-const relErr = (a: number, n: number, scale: number) => Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), scale, 1e-2);
 
 type Fn = (...xs: Tensor[]) => Tensor;
 

@@ -36,18 +36,18 @@ export interface OpCheckResult {
   failure?: { message: string; seed: number; path: string; counterexample: string };
 }
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+export const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 };
-const absDot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+export const absDot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! * b[i]!);
   return s;
 };
 /** |a - n| relative to the magnitudes involved, with a floor so near-zero entries compare absolutely. */
-const relErr = (a: number, n: number, scale: number) => Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), scale, 1e-2);
+export const relErr = (a: number, n: number, scale: number): number => Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), scale, 1e-2);
 
 interface Prepared {
   values: number[][];

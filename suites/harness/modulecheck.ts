@@ -7,6 +7,7 @@
 // perturbed in place with Tensor.assign and restored afterwards.
 import { fromArray, gradients, noGrad, type Tensor } from '../../engine/index.js';
 import { PhiloxSource } from './values.js';
+import { dot, absDot } from './gradcheck.js';
 
 const H = 1e-6;
 
@@ -31,16 +32,6 @@ export interface ModuleCheckResult {
   worst: number;
 }
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
-const absDot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! * b[i]!);
-  return s;
-};
 
 /**
  * Checks the gradients of `fn` (a function of the given leaves, e.g. a module forward) w.r.t. every
