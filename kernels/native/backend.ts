@@ -3,9 +3,9 @@
 // NOTE: native computes in float32 (plus int32/bool where an op needs them). A float64 tensor is
 // refused with a DTypeError naming the op: computing it in float32 would silently lose precision,
 // and handing it to ref would silently change device. Cast to float32 or use the ref backend.
-import type { Backend, KernelArg, MemoryStats, RandomParams, Storage, TensorMeta } from '../../engine/backend.js';
+import type { KernelArg, RandomParams, Storage, TensorMeta } from '../../engine/backend.js';
 import { allocArray, type TypedArray } from '../../engine/dtype.js';
-import { BackendError, DTypeError, fmtShape } from '../../engine/errors.js';
+import { DTypeError, fmtShape } from '../../engine/errors.js';
 import type { RandomKind } from '../../engine/rng.js';
 import { sizeOf } from '../../engine/shape.js';
 import { codes, setAddon, type NativeInfo, type ZooNative } from './addon.js';
@@ -13,14 +13,7 @@ import { NATIVE_KERNELS } from './index.js';
 import { loadAddon } from './load.js';
 import type { NativeKernel } from './types.js';
 import { checkLength } from './util.js';
-import { MemoryCounter } from '../../engine/memory.js';
-
-export class NativeStorage implements Storage {
-  constructor(readonly data: TypedArray) {}
-  get bytes(): number {
-    return this.data.byteLength;
-  }
-}
+import { HostBackend } from '../host-backend.js';
 
 // NOTE: attrs are typed per op in NATIVE_KERNELS; dispatch by name erases that, hence `any`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,13 +26,12 @@ function refuseFloat64(op: string, what: string, m: TensorMeta): void {
   }
 }
 
-export class NativeBackend implements Backend {
+export class NativeBackend extends HostBackend {
   readonly name = 'native';
-  readonly syncRead = true;
   readonly info: NativeInfo;
-  private readonly counter = new MemoryCounter();
 
   constructor(private readonly mod: ZooNative = loadAddon()) {
+    super();
     setAddon(mod);
     this.info = codes();
   }
@@ -55,38 +47,9 @@ export class NativeBackend implements Backend {
     return this.mod.setThreads(n);
   }
 
-  private adopt(data: TypedArray): NativeStorage {
-    const s = new NativeStorage(data);
-    this.counter.add(s.bytes);
-    return s;
-  }
-
-  private data(s: Storage): TypedArray {
-    if (!(s instanceof NativeStorage)) throw new BackendError('native', 'storage belongs to another backend');
-    return s.data;
-  }
-
-  upload(data: TypedArray, meta: TensorMeta): Storage {
+  override upload(data: TypedArray, meta: TensorMeta): Storage {
     refuseFloat64('native', 'tensor', meta);
-    const copy = allocArray(meta.dtype, sizeOf(meta.shape));
-    copy.set(data);
-    return this.adopt(copy);
-  }
-
-  readSync(s: Storage): TypedArray {
-    return this.data(s).slice();
-  }
-
-  async read(s: Storage): Promise<TypedArray> {
-    return this.readSync(s);
-  }
-
-  release(s: Storage): void {
-    this.counter.remove(s.bytes);
-  }
-
-  memory(): MemoryStats {
-    return this.counter.snapshot();
+    return super.upload(data, meta);
   }
 
   hasKernel(op: string): boolean {
