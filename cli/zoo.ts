@@ -8,6 +8,7 @@ import { registerBench } from './bench.js';
 import { registerCheck } from './check.js';
 import { registerCompare } from './compare.js';
 import { registerDoctor } from './doctor.js';
+import { registerExperiment } from './experiment.js';
 import { registerList } from './list.js';
 import { registerParity } from './parity.js';
 import { registerReport } from './report.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCompare(program);
   registerReport(program);
+  registerExperiment(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return program;
 }

@@ -5,7 +5,7 @@ import type { TensorMeta } from './backend.js';
 import type { CheckSpec } from './check.js';
 import type { Tensor } from './tensor.js';
 
-export type OpFamily = 'unary' | 'binary' | 'compare' | 'reduce' | 'movement' | 'linalg' | 'nn';
+export type OpFamily = 'unary' | 'binary' | 'compare' | 'reduce' | 'movement' | 'linalg' | 'nn' | 'optim';
 
 export interface Cost {
   /** Floating-point operations (an FMA counts as 2). */

@@ -21,8 +21,17 @@
         "src/segment.cc",
         "src/dropout.cc",
         "src/matmul.cc",
+        "src/linear.cc",
         "src/peak.cc",
-        "src/window.cc"
+        "src/window.cc",
+        "src/sinkhorn.cc",
+        "src/hc.cc",
+        "src/optim.cc",
+        "src/conv.cc",
+        "src/resample.cc",
+        "src/attention.cc",
+        "src/rope.cc",
+        "src/norm.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS", "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"],

@@ -240,3 +240,129 @@ export interface ParityResultsFile {
   fallbacks: Record<string, number>;
   summary: { ops: number; passed: number; failed: number; seconds: number };
 }
+
+// ---------------------------------------------------------------------------------------------
+// zoo.experiment version 1: one file per `zoo experiment` run (reports/README.md documents every
+// field). Losses in nats per token; gains are the spec's "Amax gain magnitude"
+// (/work/shared/specs/mhc-hc-attention.md §3.1). A value that could not be computed (a run that
+// diverged) is null, never guessed.
+
+export const EXPERIMENT_SCHEMA = 'zoo.experiment';
+export const EXPERIMENT_VERSION = 1;
+
+/** The residual connection an arm trains with: plain residual, hyper-connections, manifold-constrained HC. */
+export type ExperimentArm = 'plain' | 'hc' | 'mhc';
+
+/** Gains of the residual mixing matrices on one fixed sequence (zoo/gpt/hc-diagnostics.ts HcGainReport). */
+export interface HcGainRecord {
+  residual: ExperimentArm;
+  streams: number;
+  /** L = 2 · blocks: attention and MLP sublayers in order. */
+  sublayers: number;
+  kinds: ('attn' | 'mlp')[];
+  /** Gains of H_res_l itself, per sublayer (mean over tokens of the per-token gain). */
+  single: { fwd: number[]; bwd: number[] };
+  /** Gains of P_l = H_res_{L-1} ⋯ H_res_l: per-token (mean), of the token-mean matrix, ∞/1-norms, min column sum. */
+  composite: { fwd: number[]; bwd: number[]; fwdOfMean: number[]; bwdOfMean: number[]; infNorm: number[]; oneNorm: number[]; minColSum: number[] };
+  /** max over l of composite.fwd / composite.bwd. */
+  peak: { fwd: number; bwd: number };
+  /** Per sublayer output: max_ij ‖x_i − x_j‖ / ‖x‖ (mean over tokens); 0 for plain. */
+  streamDivergence: number[];
+}
+
+/** One logged point of a run (every `logEvery` steps, and step 0 before any update). */
+export interface ExperimentPoint {
+  /** Optimizer steps done. */
+  step: number;
+  /** Mean training loss of the steps since the previous point (null at step 0). */
+  trainLoss: number | null;
+  /** Mean loss over the fixed validation batches (eval mode, no gradient). */
+  valLoss: number | null;
+  /** Global L2 norm of the gradient before clipping: mean and max over the steps since the previous point. */
+  gradNorm: number | null;
+  gradNormMax: number | null;
+  /** Learning rate of the last step of the interval. */
+  lr: number | null;
+  /** Training tokens per second over the interval (optimizer steps only, evaluation excluded). */
+  tokensPerSecond: number | null;
+  diagnostics: HcGainRecord;
+}
+
+export interface ExperimentRun {
+  arm: ExperimentArm;
+  seed: number;
+  /** Trainable parameters of the arm's model. */
+  parameters: number;
+  /** Steps done (fewer than configured when interrupted or diverged). */
+  stepsDone: number;
+  /** First step whose loss was not finite (the run stopped there), else null. */
+  divergedAt: number | null;
+  seconds: number;
+  tokensPerSecond: number;
+  /** Training loss and pre-clip global gradient norm of every step. */
+  trainLoss: (number | null)[];
+  gradNorm: (number | null)[];
+  points: ExperimentPoint[];
+  finalValLoss: number | null;
+}
+
+/** Mean, sample standard deviation, min and max over seeds. */
+export interface SeedStats {
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  perSeed: (number | null)[];
+}
+
+export interface ExperimentArmSummary {
+  arm: ExperimentArm;
+  runs: number;
+  parameters: number;
+  finalValLoss: SeedStats;
+  /** Over seeds: the largest composite gain (max over sublayers and logged steps), forward and backward. */
+  peakFwd: SeedStats;
+  peakBwd: SeedStats;
+  /** Over seeds: max over sublayers and logged steps of |composite forward gain − 1|. */
+  fwdDeviation: SeedStats;
+  tokensPerSecond: SeedStats;
+}
+
+export type ExperimentClaimId = 'mhc-forward-gain' | 'hc-peak-above-mhc' | 'mhc-val-loss';
+
+/** One acceptance check of the issue, computed from the runs. */
+export interface ExperimentClaim {
+  id: ExperimentClaimId;
+  statement: string;
+  passed: boolean;
+  /** The figure compared, the bound it was compared with, and the comparison in words. */
+  observed: number | null;
+  bound: number | null;
+  detail: string;
+}
+
+export interface ExperimentResultsFile {
+  schema: typeof EXPERIMENT_SCHEMA;
+  version: typeof EXPERIMENT_VERSION;
+  kind: 'experiment';
+  experiment: 'mhc';
+  /** True when the run was interrupted: only the runs present are complete (the last may be cut short). */
+  partial: boolean;
+  environment: Environment;
+  backend: { name: string; threads: number | null; detail: string };
+  config: {
+    tier: string;
+    steps: number;
+    seeds: number[];
+    arms: ExperimentArm[];
+    logEvery: number;
+    /** The gpt configuration of each arm (zoo/gpt/config.ts GptConfig). */
+    models: Record<string, Record<string, unknown>>;
+    optimizer: { name: string; lr: number; betas: [number, number]; eps: number; weightDecay: number; decayed: string; warmupSteps: number; minLr: number; clipNorm: number };
+    data: { corpus: string; valFraction: number; splitSeed: number; valBatches: number; batchSize: number; blockSize: number; order: string };
+    diagnostics: { tokens: number; source: string };
+    init: string;
+  };
+  runs: ExperimentRun[];
+  summary: { arms: ExperimentArmSummary[]; claims: ExperimentClaim[]; allPassed: boolean; seconds: number };
+}

@@ -9,6 +9,7 @@ import { caseValues, specFor } from './harness/values.js';
 // Attribute defaults that depend on the dtype: the float64 run gets the float32 default spelled out.
 const FLOAT32_DEFAULTS: Record<string, (attrs: Record<string, unknown>) => Record<string, unknown>> = {
   rms_norm: (a) => ({ ...a, eps: a['eps'] ?? 2 ** -23 }), // torch: eps = finfo(dtype).eps
+  rms_norm_backward: (a) => ({ ...a, eps: a['eps'] ?? 2 ** -23 }),
 };
 
 describe('float32 results are the float64 results rounded once', () => {

@@ -341,5 +341,27 @@ case('upsample', [xu], {'scaleFactor': 1.5, 'mode': 'bilinear', 'alignCorners': 
 case('max_pool2d', [rnd((1, 2, 6, 7))], {'kernelSize': [3, 2], 'stride': 2, 'padding': 1, 'dilation': [1, 2], 'ceilMode': True},
      mp(kernel_size=(3, 2), stride=2, padding=1, dilation=(1, 2), ceil_mode=True))
 
+# --- fused norm backward ops: torch has no public function, so torch.autograd of the forward ---
+def norm_grads(f, x, dy, params):
+    ins = [t.clone().requires_grad_(True) for t in [x] + params]
+    return torch.autograd.grad(f(*ins), ins, dy)
+xlb, dlb = rnd((2, 3, 4)), rnd((2, 3, 4))
+case('layer_norm_backward', [xlb, dlb, rnd((3, 4)), rnd((3, 4))], {'normalizedShape': [3, 4]},
+     lambda x, d, w, b: norm_grads(lambda x, w, b: F.layer_norm(x, [3, 4], w, b, 1e-5), x, d, [w, b]))
+case('layer_norm_backward', [xlb, dlb], {'normalizedShape': [4], 'eps': 0.1}, lambda x, d: norm_grads(lambda x: F.layer_norm(x, [4], eps=0.1), x, d, []))
+case('layer_norm_backward', [xlb, dlb, rnd((4,))], {'normalizedShape': [4], 'biasOnly': True},
+     lambda x, d, b: norm_grads(lambda x, b: F.layer_norm(x, [4], None, b), x, d, [b]))
+case('rms_norm_backward', [xlb, dlb, rnd((4,))], {'normalizedShape': [4], 'eps': 1e-6}, lambda x, d, w: norm_grads(lambda x, w: rms(x, 1, w, 1e-6), x, d, [w]))
+case('rms_norm_backward', [xlb, dlb], {'normalizedShape': [3, 4]}, lambda x, d: norm_grads(lambda x: rms(x, 2), x, d, []))
+
+# linear with its fused epilogue: act(x Wᵀ + b) + residual (added at the end: earlier draws stay put).
+xl, wl, bl = rnd((2, 3, 4)), rnd((5, 4)), rnd((5,))
+case('linear', [xl, wl, bl], {}, F.linear)
+case('linear', [rnd((4,)), rnd((3, 4))], {}, F.linear)
+case('linear', [xl, wl, bl], {'activation': 'relu'}, lambda x, w, b: torch.relu(F.linear(x, w, b)))
+case('linear', [xl, wl, bl, rnd((2, 3, 5))], {'activation': 'gelu', 'residual': True}, lambda x, w, b, r: F.gelu(F.linear(x, w, b)) + r)
+case('linear', [xl, wl], {'activation': 'gelu_tanh'}, lambda x, w: F.gelu(F.linear(x, w), approximate='tanh'))
+case('linear', [xl, wl, rnd((2, 3, 5))], {'activation': 'silu', 'residual': True}, lambda x, w, r: F.silu(F.linear(x, w)) + r)
+
 json.dump({'torch': torch.__version__, 'cases': cases}, sys.stdout, separators=(',', ':'))
 sys.stdout.write('\n')

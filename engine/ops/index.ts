@@ -76,6 +76,7 @@ import { trilOp } from './movement/tril.js';
 import { triuOp } from './movement/triu.js';
 import { flipOp } from './movement/flip.js';
 import { matmulOp } from './linalg/matmul.js';
+import { linearOp } from './linalg/linear.js';
 import { castOp } from './linalg/cast.js';
 import { softmaxOp } from './nn/softmax.js';
 import { logSoftmaxOp } from './nn/log_softmax.js';
@@ -92,15 +93,24 @@ import { embeddingOp } from './nn/embedding.js';
 import { dropoutOp } from './nn/dropout.js';
 import { layerNormOp } from './nn/layer_norm.js';
 import { rmsNormOp } from './nn/rms_norm.js';
+import { layerNormBackwardOp } from './nn/layer_norm_backward.js';
+import { rmsNormBackwardOp } from './nn/rms_norm_backward.js';
 import { batchNormOp } from './nn/batch_norm.js';
 import { groupNormOp } from './nn/group_norm.js';
 import { instanceNormOp } from './nn/instance_norm.js';
 import { scaledDotProductAttentionOp } from './nn/scaled_dot_product_attention.js';
+import { scaledDotProductAttentionBackwardOp } from './nn/scaled_dot_product_attention_backward.js';
 import { ropeOp } from './nn/rope.js';
 import { segmentSumOp } from './nn/segment_sum.js';
 import { segmentMeanOp } from './nn/segment_mean.js';
 import { segmentMaxOp } from './nn/segment_max.js';
 import { segmentSoftmaxOp } from './nn/segment_softmax.js';
+import { sgdStepOp } from './optim/sgd_step.js';
+import { adamStepOp } from './optim/adam_step.js';
+import { sinkhornOp } from './nn/sinkhorn.js';
+import { sinkhornBackwardOp } from './nn/sinkhorn_backward.js';
+import { hcPreOp } from './nn/hc_pre.js';
+import { hcPostResOp } from './nn/hc_post_res.js';
 
 export const OPS = {
   neg: negOp,
@@ -178,6 +188,7 @@ export const OPS = {
   triu: triuOp,
   flip: flipOp,
   matmul: matmulOp,
+  linear: linearOp,
   cast: castOp,
   softmax: softmaxOp,
   log_softmax: logSoftmaxOp,
@@ -194,15 +205,24 @@ export const OPS = {
   dropout: dropoutOp,
   layer_norm: layerNormOp,
   rms_norm: rmsNormOp,
+  layer_norm_backward: layerNormBackwardOp,
+  rms_norm_backward: rmsNormBackwardOp,
   batch_norm: batchNormOp,
   group_norm: groupNormOp,
   instance_norm: instanceNormOp,
   scaled_dot_product_attention: scaledDotProductAttentionOp,
+  scaled_dot_product_attention_backward: scaledDotProductAttentionBackwardOp,
   rope: ropeOp,
   segment_sum: segmentSumOp,
   segment_mean: segmentMeanOp,
   segment_max: segmentMaxOp,
   segment_softmax: segmentSoftmaxOp,
+  sgd_step: sgdStepOp,
+  adam_step: adamStepOp,
+  sinkhorn: sinkhornOp,
+  sinkhorn_backward: sinkhornBackwardOp,
+  hc_pre: hcPreOp,
+  hc_post_res: hcPostResOp,
 } as const;
 
 export type OpName = keyof typeof OPS;

@@ -41,9 +41,24 @@ export interface ZooNative {
   segment(code: number, data: Data, ids: I32, out: Data, edges: number, inner: number, segments: number): number;
   dropout(x: F32, out: F32, p: number, seed: number, offset: number): void;
   matmul(a: F32, b: F32, out: F32, aOffsets: I32, bOffsets: I32, M: number, K: number, N: number, transA: number, transB: number): void;
+  linear(x: F32, w: F32, bias: F32 | null, residual: F32 | null, out: F32, M: number, K: number, N: number, activation: number): void;
   tapsGather(x: F32, out: F32, planes: number, planeSize: number, taps: I32): void;
   tapsScatter(cols: F32, out: F32, planes: number, planeSize: number, taps: I32): void;
   tapsMax(x: F32, vals: F32, idx: I32, planes: number, planeSize: number, taps: I32, fallback: I32): void;
+  sinkhorn(x: F32, out: F32, count: number, n: number, iters: number): void;
+  sinkhornBackward(x: F32, dOut: F32, dx: F32, count: number, n: number, iters: number): void;
+  hcPre(h: F32, x: F32, out: F32, tokens: number, n: number, C: number): void;
+  hcPostRes(hres: F32, x: F32, hpost: F32, y: F32, out: F32, tokens: number, n: number, C: number): void;
+  sgdStep(p: F32, g: F32, buf: F32, pOut: F32, bufOut: F32, lr: number, momentum: number, dampening: number, weightDecay: number, flags: number): void;
+  adamStep(p: F32, g: F32, m: F32, v: F32, vMax: F32, pOut: F32, mOut: F32, vOut: F32, vMaxOut: F32, scalars: F32, flags: number): void;
+  conv2d(x: F32, w: F32, bias: F32, out: F32, geom: I32): void;
+  convTranspose2d(x: F32, w: F32, bias: F32, out: F32, geom: I32): void;
+  resample(x: F32, out: F32, planes: number, H: number, W: number, oh: number, ow: number, taps: I32, weights: F32): void;
+  attention(q: F32, k: F32, v: F32, bias: F32, mask: Uint8Array, pad: Uint8Array, out: F32, dims: I32, strides: I32, scale: number): void;
+  attentionBackward(q: F32, k: F32, v: F32, bias: F32, mask: Uint8Array, pad: Uint8Array, dOut: F32, dq: F32, dk: F32, dv: F32, dS: F32, dims: I32, strides: I32, scale: number, dsSum: number): void;
+  rope(x: F32, out: F32, cos: F32, sin: F32, T: number, D: number, d: number, interleaved: number): void;
+  normForward(mode: number, x: F32, weight: F32, bias: F32, mean: F32, variance: F32, out: F32, n: number, c: number, s: number, groups: number, eps: number): void;
+  normBackward(rms: number, x: F32, dOut: F32, weight: F32, dx: F32, dWeight: F32, dBias: F32, rows: number, len: number, eps: number): void;
 }
 
 let loaded: { mod: ZooNative; info: NativeInfo } | null = null;

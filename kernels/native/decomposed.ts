@@ -5,17 +5,4 @@
 import type { OpName } from '../../engine/ops/index.js';
 
 export const NATIVE_DECOMPOSED = [
-  'conv1d',
-  'conv2d',
-  'conv_transpose2d',
-  'avg_pool2d',
-  'adaptive_avg_pool2d',
-  'upsample',
-  'layer_norm',
-  'rms_norm',
-  'batch_norm',
-  'group_norm',
-  'instance_norm',
-  'scaled_dot_product_attention',
-  'rope',
 ] as const satisfies readonly OpName[];

@@ -78,18 +78,27 @@ import { tril } from './tril.js';
 import { triu } from './triu.js';
 import { flip } from './flip.js';
 import { matmul } from './matmul.js';
+import { linear } from './linear.js';
 import { cast } from './cast.js';
 import { softmax } from './softmax.js';
 import { logSoftmax } from './log_softmax.js';
 import { unfold } from './unfold.js';
 import { fold } from './fold.js';
 import { maxPool2d } from './max_pool2d.js';
+import { conv1d, conv2d, convTranspose2d } from './conv.js';
+import { adaptiveAvgPool2d, avgPool2d, upsample } from './resample.js';
 import { embedding } from './embedding.js';
 import { dropout } from './dropout.js';
 import { segmentSum } from './segment_sum.js';
 import { segmentMean } from './segment_mean.js';
 import { segmentMax } from './segment_max.js';
 import { segmentSoftmax } from './segment_softmax.js';
+import { scaledDotProductAttention, scaledDotProductAttentionBackward } from './attention.js';
+import { rope } from './rope.js';
+import { sinkhorn, sinkhornBackward } from './sinkhorn.js';
+import { hcPostRes, hcPre } from './hc.js';
+import { batchNorm, groupNorm, instanceNorm, layerNorm, layerNormBackward, rmsNorm, rmsNormBackward } from './norm.js';
+import { adamStep, sgdStep } from './optim.js';
 
 export type NativeKernelTable = { readonly [K in OpName]?: NativeKernel<AttrsOf<K>> };
 
@@ -169,16 +178,39 @@ export const NATIVE_KERNELS: NativeKernelTable = {
   triu: triu,
   flip: flip,
   matmul: matmul,
+  linear: linear,
   cast: cast,
   softmax: softmax,
   log_softmax: logSoftmax,
   unfold: unfold,
   fold: fold,
   max_pool2d: maxPool2d,
+  conv1d: conv1d,
+  conv2d: conv2d,
+  conv_transpose2d: convTranspose2d,
+  avg_pool2d: avgPool2d,
+  adaptive_avg_pool2d: adaptiveAvgPool2d,
+  upsample: upsample,
   embedding: embedding,
   dropout: dropout,
   segment_sum: segmentSum,
   segment_mean: segmentMean,
   segment_max: segmentMax,
   segment_softmax: segmentSoftmax,
+  scaled_dot_product_attention: scaledDotProductAttention,
+  scaled_dot_product_attention_backward: scaledDotProductAttentionBackward,
+  rope,
+  layer_norm: layerNorm,
+  rms_norm: rmsNorm,
+  batch_norm: batchNorm,
+  group_norm: groupNorm,
+  instance_norm: instanceNorm,
+  layer_norm_backward: layerNormBackward,
+  rms_norm_backward: rmsNormBackward,
+  sinkhorn: sinkhorn,
+  sinkhorn_backward: sinkhornBackward,
+  hc_pre: hcPre,
+  hc_post_res: hcPostRes,
+  sgd_step: sgdStep,
+  adam_step: adamStep,
 };

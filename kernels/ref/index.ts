@@ -76,6 +76,7 @@ import { tril } from './tril.js';
 import { triu } from './triu.js';
 import { flip } from './flip.js';
 import { matmul } from './matmul.js';
+import { linear } from './linear.js';
 import { cast } from './cast.js';
 import { softmax } from './softmax.js';
 import { logSoftmax } from './log_softmax.js';
@@ -92,15 +93,24 @@ import { embedding } from './embedding.js';
 import { dropout } from './dropout.js';
 import { layerNorm } from './layer_norm.js';
 import { rmsNorm } from './rms_norm.js';
+import { layerNormBackward } from './layer_norm_backward.js';
+import { rmsNormBackward } from './rms_norm_backward.js';
 import { batchNorm } from './batch_norm.js';
 import { groupNorm } from './group_norm.js';
 import { instanceNorm } from './instance_norm.js';
 import { scaledDotProductAttention } from './scaled_dot_product_attention.js';
+import { scaledDotProductAttentionBackward } from './scaled_dot_product_attention_backward.js';
 import { rope } from './rope.js';
 import { segmentSum } from './segment_sum.js';
 import { segmentMean } from './segment_mean.js';
 import { segmentMax } from './segment_max.js';
 import { segmentSoftmax } from './segment_softmax.js';
+import { sgdStep } from './sgd_step.js';
+import { adamStep } from './adam_step.js';
+import { sinkhorn } from './sinkhorn.js';
+import { sinkhornBackward } from './sinkhorn_backward.js';
+import { hcPre } from './hc_pre.js';
+import { hcPostRes } from './hc_post_res.js';
 
 export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   neg,
@@ -178,6 +188,7 @@ export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   triu,
   flip,
   matmul,
+  linear,
   cast,
   softmax,
   log_softmax: logSoftmax,
@@ -194,13 +205,22 @@ export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   dropout,
   layer_norm: layerNorm,
   rms_norm: rmsNorm,
+  layer_norm_backward: layerNormBackward,
+  rms_norm_backward: rmsNormBackward,
   batch_norm: batchNorm,
   group_norm: groupNorm,
   instance_norm: instanceNorm,
   scaled_dot_product_attention: scaledDotProductAttention,
+  scaled_dot_product_attention_backward: scaledDotProductAttentionBackward,
   rope,
   segment_sum: segmentSum,
   segment_mean: segmentMean,
   segment_max: segmentMax,
   segment_softmax: segmentSoftmax,
+  sgd_step: sgdStep,
+  adam_step: adamStep,
+  sinkhorn,
+  sinkhorn_backward: sinkhornBackward,
+  hc_pre: hcPre,
+  hc_post_res: hcPostRes,
 };

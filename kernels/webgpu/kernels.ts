@@ -6,8 +6,9 @@ import type { AttrsOf, OpName } from '../../engine/ops/index.js';
 import { BINARY, COMPARE, UNARY, cast, clamp, where } from './elementwise.js';
 import { INDEXING } from './indexing.js';
 import type { WebGPUKernel } from './kernel.js';
-import { matmul } from './matmul.js';
+import { linear, matmul } from './matmul.js';
 import { MOVEMENT } from './movement.js';
+import { NORM } from './norm.js';
 import { dropout } from './random.js';
 import { REDUCE } from './reduce.js';
 import { ROWS } from './rows.js';
@@ -24,9 +25,11 @@ export const KERNELS: WebGPUKernelTable = {
   cast,
   ...REDUCE,
   ...ROWS,
+  ...NORM,
   ...MOVEMENT,
   ...INDEXING,
   ...WINDOW,
   matmul,
+  linear,
   dropout,
 };

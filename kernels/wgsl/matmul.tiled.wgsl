@@ -45,7 +45,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var jj = 0u; jj < 4u; jj++) {
       let j = tileCol + lid.x * 4u + jj;
       if (i < P.M && j < P.N) {
-        C[c0 + i * P.N + j] = acc[ii][jj];
+        store_c(c0 + i * P.N + j, j, acc[ii][jj]);
       }
     }
   }

@@ -39,7 +39,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var jj = 0u; jj < 4u; jj++) {
       let j = col0 + jj;
       if (j < P.N) {
-        C[c0 + i * P.N + j] = acc[ii][jj + col0 - colv];
+        store_c(c0 + i * P.N + j, j, acc[ii][jj + col0 - colv]);
       }
     }
   }

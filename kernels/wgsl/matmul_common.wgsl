@@ -8,10 +8,15 @@
 // The launch grid is (ceil(N / tile_n), ceil(M / tile_m), batch) workgroups, with tile_m/tile_n
 // from the variant's `// zoo:` header line; batch_offset is added to workgroup_id.z (batches past
 // 65,535 are split over several dispatches).
+// Every store of C goes through store_c(idx, j, v) (idx = the element of C, j its column): plain
+// matmul stores v; linear specializes it into its epilogue act(v + bias[j]) + residual[idx], whose
+// inputs are declared where EPILOGUE_DECL is spliced in (bindings 2, 3; C and P follow them). A
+// variant that writes C directly still runs matmul, but not linear.
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 {{B_DECL}}
-@group(0) @binding(2) var<storage, read_write> C: array<f32>;
+{{EPILOGUE_DECL}}
+@group(0) @binding({{C_BINDING}}) var<storage, read_write> C: array<f32>;
 
 struct Params {
   M: u32,
@@ -30,7 +35,7 @@ struct Params {
   a_batch: array<vec4<i32>, 2>,
   b_batch: array<vec4<i32>, 2>,
 }
-@group(0) @binding(3) var<uniform> P: Params;
+@group(0) @binding({{P_BINDING}}) var<uniform> P: Params;
 
 fn mm_at(a: array<vec4<i32>, 2>, d: u32) -> u32 {
   return u32(a[d >> 2u][d & 3u]);
@@ -60,3 +65,5 @@ fn b_offset(z: u32) -> u32 {
 }
 
 {{B_LOAD}}
+
+{{EPILOGUE}}

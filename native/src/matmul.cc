@@ -1,17 +1,23 @@
-// Batched sgemm, C[b] = op(A)[b'] · op(B)[b''] (kernels.md §4.1): BLIS-style blocking with
-// NC = 4080, KC = 256, MC = 144; op(B) is packed per (jc, pc) block into KC×NR slivers (NR = 16
-// columns) shared by all threads, op(A) per (ic, pc) into MR×KC slivers (MR = 6 rows) in a
-// thread-local buffer, and a 6×16 micro-kernel keeps its 12 accumulators (6 rows × 2 ymm) in
-// registers (AVX2+FMA broadcast kernel; a portable variant does the same in plain loops).
-// Edge tiles: packing zero-pads rows/columns past M/N, and an edge tile is computed whole into a
-// local tile and only its valid mr×nr part is written. Accumulation is float32, in K order
-// within a KC block; blocks after the first add to C.
-// Threads: the macro tiles (MC rows × a run of NR slivers) of one (jc, pc) block are independent
-// and go to the pool; many small batches go to the pool whole, one single-threaded GEMM each.
+// Batched sgemm, C[b] = op(A)[b'] · op(B)[b''] (kernels.md §4.1), and its fused-epilogue form for
+// linear (gemm.h). BLIS-style blocking: for each NC block of columns, op(B) is packed once for
+// ALL of K (KC = 256 row blocks of NR = 16 column slivers) and shared by the thread team; NC shrinks
+// so that panel stays within kPanelBytes (L3). The team then takes macro tiles (up to MC rows × a
+// run of slivers) from the pool's atomic counter; each tile walks the K blocks itself, packing its
+// rows of op(A) per block into MR = 6 row slivers in a thread-local buffer (its own L2), so the
+// C tile stays with one thread and there is one barrier per NC block, not per K block.
+// Micro-kernel: 6×16 with 12 accumulators (6 rows × 2 ymm), k unrolled by 4, C (and the residual)
+// prefetched before the K loop (AVX2+FMA broadcast kernel; a portable variant does the same in
+// plain loops). Edge tiles: packing zero-pads rows/columns past M/N, and an edge tile is finished
+// in a local tile of which only the valid mr×nr part is written. Accumulation is float32 in K order
+// within a KC block; blocks after the first add to C; the last block applies the epilogue.
+// M is cut into equal row blocks (multiples of MR, at most MC) so the 2 threads finish together.
+// Many small batches go to the pool whole, one single-threaded GEMM each.
 // aOffsets/bOffsets give each output batch's first element in a and b (broadcast batch dims).
 #include <algorithm>
 #include <cstdlib>
 
+#include "gemm.h"
+#include "vecmath.h"
 #include "zoo.h"
 
 #if ZOO_X86
@@ -21,8 +27,12 @@
 namespace zoo {
 namespace {
 
+using vm::V;
+
 constexpr size_t MR = 6, NR = 16;
 constexpr size_t MC = 144, KC = 256, NC = 4080;
+/** Packed op(B) (all of K × one NC block) a call may hold; NC shrinks to fit (L3 is 32 MiB). */
+constexpr size_t kPanelBytes = size_t(8) << 20;
 
 struct Operands {
   const float* A;  // op(A) is (M, K): A is (M, K), or (K, M) when transA
@@ -31,6 +41,14 @@ struct Operands {
   size_t M, K, N;
   bool tA, tB;
 };
+
+/** Columns per NC block for this K: the packed panel K × nc stays within kPanelBytes. */
+size_t nc_for(size_t K, size_t N) {
+  const size_t fit = kPanelBytes / (std::max<size_t>(K, 1) * sizeof(float)) / NR * NR;
+  return std::min(std::max(fit, NR * 4), std::min(NC, (N + NR - 1) / NR * NR));
+}
+/** Floats of the packed B panel gemm() needs. */
+size_t panel_floats(size_t K, size_t N) { return std::max<size_t>(1, nc_for(K, N) * K); }
 
 // ---- packing (shared by both paths; plain loops the compiler vectorizes where it can) ----------
 
@@ -65,6 +83,17 @@ ZOO_INLINE void pack_a(const Operands& o, size_t i0, size_t mc, size_t pc, size_
   for (size_t r = 0; r < mc; r += MR, dst += kc * MR) {
     const size_t mr = std::min(MR, mc - r);
     if (!o.tA) {
+      if (mr == MR) {
+        // Six row streams read in step, one contiguous write stream.
+        const float* s0 = o.A + (i0 + r) * o.K + pc;
+        const size_t ld = o.K;
+        for (size_t k = 0; k < kc; k++) {
+          float* d = dst + k * MR;
+          d[0] = s0[k], d[1] = s0[ld + k], d[2] = s0[2 * ld + k];
+          d[3] = s0[3 * ld + k], d[4] = s0[4 * ld + k], d[5] = s0[5 * ld + k];
+        }
+        continue;
+      }
       for (size_t i = 0; i < MR; i++) {
         if (i < mr) {
           const float* src = o.A + (i0 + r + i) * o.K + pc;
@@ -85,42 +114,123 @@ ZOO_INLINE void pack_a(const Operands& o, size_t i0, size_t mc, size_t pc, size_
   }
 }
 
-/** Writes (or adds, when acc) the valid mr×nr part of a full MR×NR tile to C. */
-ZOO_INLINE void store_edge(const float* tile, float* C, size_t ldc, size_t mr, size_t nr, bool acc) {
-  for (size_t i = 0; i < mr; i++)
-    for (size_t j = 0; j < nr; j++) C[i * ldc + j] = acc ? C[i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+// ---- tile write-back and the fused epilogue ---------------------------------------------------------
+
+/** Where the epilogue of one tile reads: bias at its first column, residual at its first element. */
+struct TileEpi {
+  const float* bias;  // null: none
+  const float* res;   // null: none
+  size_t ldr;
+  int act;
+};
+
+ZOO_INLINE V activate(V v, int act) {
+  switch (act) {
+    case kActRelu: return vm::sel(v < 0.f, vm::splat(0.f), v);  // NaN stays NaN, as the relu op
+    case kActGelu: return v * vm::normcdf(v);
+    case kActGeluTanh: return vm::gelu_tanh(v);
+    case kActSilu: return v * vm::sigmoid(v);
+    default: return v;
+  }
+}
+
+/** One row of 16 columns: v = act(v + bias) + res (each step only when present). */
+ZOO_INLINE void epi_row(V& v0, V& v1, const float* bias, const float* res, int act) {
+  if (bias) {
+    v0 += vm::loadv(bias);
+    v1 += vm::loadv(bias + 8);
+  }
+  if (act != kActNone) {
+    v0 = activate(v0, act);
+    v1 = activate(v1, act);
+  }
+  if (res) {
+    v0 += vm::loadv(res);
+    v1 += vm::loadv(res + 8);
+  }
+}
+
+/**
+ * Finishes an MR×NR tile computed into `tile` (row stride NR): adds C when `acc`, applies the
+ * epilogue when `e`, and writes the valid mr×nr part to C. Edge tiles and tiles with an epilogue
+ * come here; NOTE: kept out of line so that the micro-kernel's registers stay on its K loop.
+ */
+ZOO_INLINE void finish_tile(float* tile, float* C, size_t ldc, size_t mr, size_t nr, bool acc, const TileEpi* e) {
+  alignas(32) float bias[NR] = {}, res[NR] = {};
+  const bool full = nr == NR;
+  if (e && e->bias && !full) std::copy(e->bias, e->bias + nr, bias);
+  for (size_t i = 0; i < mr; i++) {
+    float* t = tile + i * NR;
+    float* c = C + i * ldc;
+    if (acc)
+      for (size_t j = 0; j < nr; j++) t[j] += c[j];
+    if (e) {
+      const float* r = e->res ? e->res + i * e->ldr : nullptr;
+      if (r && !full) std::copy(r, r + nr, res);
+      V v0 = vm::loadv(t), v1 = vm::loadv(t + 8);
+      epi_row(v0, v1, e->bias ? (full ? e->bias : bias) : nullptr, r ? (full ? r : res) : nullptr, e->act);
+      vm::storev(t, v0);
+      vm::storev(t + 8, v1);
+    }
+    std::copy(t, t + nr, c);
+  }
+}
+
+#if ZOO_X86
+ZOO_AVX2 __attribute__((noinline)) void finish_tile_avx2(float* tile, float* C, size_t ldc, size_t mr, size_t nr, bool acc,
+                                                         const TileEpi* e) {
+  finish_tile(tile, C, ldc, mr, nr, acc, e);
+}
+#endif
+__attribute__((noinline)) void finish_tile_generic(float* tile, float* C, size_t ldc, size_t mr, size_t nr, bool acc,
+                                                   const TileEpi* e) {
+  finish_tile(tile, C, ldc, mr, nr, acc, e);
 }
 
 // ---- micro-kernels -------------------------------------------------------------------------------
 
 #if ZOO_X86
 ZOO_AVX2 void ukernel_avx2(size_t kc, const float* __restrict a, const float* __restrict b, float* C, size_t ldc,
-                           size_t mr, size_t nr, bool acc) {
+                           size_t mr, size_t nr, bool acc, const TileEpi* e) {
+  // C (and the residual) are needed only after the K loop: start fetching them now.
+  for (size_t i = 0; i < mr; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc + NR - 1), _MM_HINT_T0);
+    if (e && e->res) _mm_prefetch(reinterpret_cast<const char*>(e->res + i * e->ldr), _MM_HINT_T0);
+  }
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  for (size_t k = 0; k < kc; k++, a += MR, b += NR) {
-    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-    __m256 x = _mm256_broadcast_ss(a + 0);
-    c00 = _mm256_fmadd_ps(x, b0, c00);
-    c01 = _mm256_fmadd_ps(x, b1, c01);
-    x = _mm256_broadcast_ss(a + 1);
-    c10 = _mm256_fmadd_ps(x, b0, c10);
-    c11 = _mm256_fmadd_ps(x, b1, c11);
-    x = _mm256_broadcast_ss(a + 2);
-    c20 = _mm256_fmadd_ps(x, b0, c20);
-    c21 = _mm256_fmadd_ps(x, b1, c21);
-    x = _mm256_broadcast_ss(a + 3);
-    c30 = _mm256_fmadd_ps(x, b0, c30);
-    c31 = _mm256_fmadd_ps(x, b1, c31);
-    x = _mm256_broadcast_ss(a + 4);
-    c40 = _mm256_fmadd_ps(x, b0, c40);
-    c41 = _mm256_fmadd_ps(x, b1, c41);
-    x = _mm256_broadcast_ss(a + 5);
-    c50 = _mm256_fmadd_ps(x, b0, c50);
-    c51 = _mm256_fmadd_ps(x, b1, c51);
+#define ZOO_STEP(u)                                                                 \
+  {                                                                                 \
+    const __m256 b0 = _mm256_load_ps(b + (u) * NR), b1 = _mm256_load_ps(b + (u) * NR + 8); \
+    __m256 x = _mm256_broadcast_ss(a + (u) * MR + 0);                               \
+    c00 = _mm256_fmadd_ps(x, b0, c00);                                              \
+    c01 = _mm256_fmadd_ps(x, b1, c01);                                              \
+    x = _mm256_broadcast_ss(a + (u) * MR + 1);                                      \
+    c10 = _mm256_fmadd_ps(x, b0, c10);                                              \
+    c11 = _mm256_fmadd_ps(x, b1, c11);                                              \
+    x = _mm256_broadcast_ss(a + (u) * MR + 2);                                      \
+    c20 = _mm256_fmadd_ps(x, b0, c20);                                              \
+    c21 = _mm256_fmadd_ps(x, b1, c21);                                              \
+    x = _mm256_broadcast_ss(a + (u) * MR + 3);                                      \
+    c30 = _mm256_fmadd_ps(x, b0, c30);                                              \
+    c31 = _mm256_fmadd_ps(x, b1, c31);                                              \
+    x = _mm256_broadcast_ss(a + (u) * MR + 4);                                      \
+    c40 = _mm256_fmadd_ps(x, b0, c40);                                              \
+    c41 = _mm256_fmadd_ps(x, b1, c41);                                              \
+    x = _mm256_broadcast_ss(a + (u) * MR + 5);                                      \
+    c50 = _mm256_fmadd_ps(x, b0, c50);                                              \
+    c51 = _mm256_fmadd_ps(x, b1, c51);                                              \
   }
+  size_t k = 0;
+  for (; k + 4 <= kc; k += 4, a += 4 * MR, b += 4 * NR) {
+    _mm_prefetch(reinterpret_cast<const char*>(a + 16 * MR), _MM_HINT_T0);
+    ZOO_STEP(0) ZOO_STEP(1) ZOO_STEP(2) ZOO_STEP(3)
+  }
+  for (; k < kc; k++, a += MR, b += NR) ZOO_STEP(0)
+#undef ZOO_STEP
   const __m256 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  if (mr == MR && nr == NR) {
+  if (mr == MR && nr == NR && !e) {
     for (size_t i = 0; i < MR; i++) {
       float* c = C + i * ldc;
       __m256 r0 = rows[i][0], r1 = rows[i][1];
@@ -138,20 +248,20 @@ ZOO_AVX2 void ukernel_avx2(size_t kc, const float* __restrict a, const float* __
     _mm256_store_ps(tile + i * NR, rows[i][0]);
     _mm256_store_ps(tile + i * NR + 8, rows[i][1]);
   }
-  store_edge(tile, C, ldc, mr, nr, acc);
+  finish_tile_avx2(tile, C, ldc, mr, nr, acc, e);
 }
 #endif
 
 void ukernel_generic(size_t kc, const float* __restrict a, const float* __restrict b, float* C, size_t ldc, size_t mr,
-                     size_t nr, bool acc) {
+                     size_t nr, bool acc, const TileEpi* e) {
   alignas(64) float tile[MR * NR] = {};
   for (size_t k = 0; k < kc; k++, a += MR, b += NR)
     for (size_t i = 0; i < MR; i++)
       for (size_t j = 0; j < NR; j++) tile[i * NR + j] += a[i] * b[j];
-  store_edge(tile, C, ldc, mr, nr, acc);
+  finish_tile_generic(tile, C, ldc, mr, nr, acc, e);
 }
 
-using Ukernel = void (*)(size_t, const float*, const float*, float*, size_t, size_t, size_t, bool);
+using Ukernel = void (*)(size_t, const float*, const float*, float*, size_t, size_t, size_t, bool, const TileEpi*);
 
 #if ZOO_X86
 ZOO_AVX2 void pack_a_avx2(const Operands& o, size_t i0, size_t mc, size_t pc, size_t kc, float* d) { pack_a(o, i0, mc, pc, kc, d); }
@@ -184,55 +294,100 @@ float* a_buffer() {
   return buf->as<float>();
 }
 
-/** C = op(A)·op(B) for one batch. `bp` holds NC/NR slivers of KC×NR floats; `threaded` uses the pool. */
-void gemm(const Path& p, const Operands& o, float* bp, bool threaded) {
+/** The epilogue of the tile at (i, j), or null. */
+ZOO_INLINE const TileEpi* tile_epi(const GemmEpilogue* e, size_t N, size_t i, size_t j, TileEpi& out) {
+  if (!e) return nullptr;
+  out = {e->bias ? e->bias + j : nullptr, e->residual ? e->residual + i * N + j : nullptr, N, e->activation};
+  return &out;
+}
+
+/** K = 0: C = epi(0), tile by tile. */
+void gemm_empty(const Path& p, const Operands& o, const GemmEpilogue* e) {
+  for (size_t i = 0; i < o.M; i += MR)
+    for (size_t j = 0; j < o.N; j += NR) {
+      TileEpi te;
+      p.uk(0, nullptr, nullptr, o.C + i * o.N + j, o.N, std::min(MR, o.M - i), std::min(NR, o.N - j), false,
+           tile_epi(e, o.N, i, j, te));
+    }
+}
+
+/** C = epi(op(A)·op(B)) for one batch. `bp` holds panel_floats(K, N) floats; `threaded` uses the pool. */
+void gemm(const Path& p, const Operands& o, const GemmEpilogue* e, float* bp, bool threaded) {
   const size_t M = o.M, K = o.K, N = o.N;
-  if (K == 0) {
-    std::fill(o.C, o.C + M * N, 0.f);
-    return;
-  }
-  for (size_t jc = 0; jc < N; jc += NC) {
-    const size_t nc = std::min(NC, N - jc), slivers = (nc + NR - 1) / NR;
-    for (size_t pc = 0; pc < K; pc += KC) {
-      const size_t kc = std::min(KC, K - pc);
-      const bool acc = pc > 0;
-      if (threaded)
-        parallel_for(slivers, std::max<size_t>(1, 16384 / kc), [&](size_t s0, size_t s1) { p.pb(o, pc, kc, jc, s0, s1, bp); });
-      else
-        p.pb(o, pc, kc, jc, 0, slivers, bp);
-      // Macro tiles: MC rows × a run of `run` slivers; the run shrinks until there are enough
-      // tiles for every thread (each tile packs its own A block, so runs stay >= 4 slivers).
-      const size_t mblocks = (M + MC - 1) / MC;
-      const size_t want = threaded ? static_cast<size_t>(thread_count()) * 4 : 1;
-      size_t runs = 1;
-      while (mblocks * runs < want && slivers / (runs * 2) >= 4) runs *= 2;
-      const size_t run = (slivers + runs - 1) / runs;
-      runs = (slivers + run - 1) / run;
-      auto tile = [&](size_t t) {
-        const size_t ib = t / runs, jr = t % runs;
-        const size_t i0 = ib * MC, mc = std::min(MC, M - i0);
-        const size_t s0 = jr * run, s1 = std::min(slivers, s0 + run);
-        float* ap = a_buffer();
-        p.pa(o, i0, mc, pc, kc, ap);
+  if (K == 0) return gemm_empty(p, o, e);
+  const size_t ncb = nc_for(K, N), kblocks = (K + KC - 1) / KC;
+  const size_t threads = threaded ? static_cast<size_t>(thread_count()) : 1;
+  // Equal row blocks, each a multiple of MR and at most MC.
+  const size_t mblocks = (M + MC - 1) / MC;
+  const size_t mc = std::min(MC, ((M + mblocks - 1) / mblocks + MR - 1) / MR * MR);
+  const size_t mtiles = (M + mc - 1) / mc;
+  for (size_t jc = 0; jc < N; jc += ncb) {
+    const size_t nc = std::min(ncb, N - jc), slivers = (nc + NR - 1) / NR;
+    // Block pb of K (rows pc = pb·KC) starts at bp + pc·slivers·NR.
+    auto pack = [&](size_t t0, size_t t1) {
+      for (size_t t = t0; t < t1; t++) {
+        const size_t pb = t / slivers, s = t % slivers, pc = pb * KC;
+        p.pb(o, pc, std::min(KC, K - pc), jc, s, s + 1, bp + pc * slivers * NR);
+      }
+    };
+    if (threads > 1) parallel_for(kblocks * slivers, 4, pack);
+    else pack(0, kblocks * slivers);
+    // Macro tiles: mc rows × a run of slivers; runs split N until every thread has ~4 tiles
+    // (each tile packs its own A, so runs stay >= 4 slivers).
+    const size_t want = threads > 1 ? threads * 4 : 1;
+    size_t runs = 1;
+    while (mtiles * runs < want && slivers / (runs * 2) >= 4) runs *= 2;
+    const size_t run = (slivers + runs - 1) / runs;
+    runs = (slivers + run - 1) / run;
+    auto tile = [&](size_t t) {
+      const size_t ib = t / runs, jr = t % runs;
+      const size_t i0 = ib * mc, mcur = std::min(mc, M - i0);
+      const size_t s0 = jr * run, s1 = std::min(slivers, s0 + run);
+      float* ap = a_buffer();
+      for (size_t pc = 0; pc < K; pc += KC) {
+        const size_t kc = std::min(KC, K - pc);
+        const bool last = pc + kc == K;
+        p.pa(o, i0, mcur, pc, kc, ap);
+        const float* bpc = bp + pc * slivers * NR;
         for (size_t s = s0; s < s1; s++) {
           const size_t j = jc + s * NR, nr = std::min(NR, N - j);
-          const float* b = bp + s * kc * NR;
-          for (size_t r = 0; r < mc; r += MR)
-            p.uk(kc, ap + r * kc, b, o.C + (i0 + r) * N + j, N, std::min(MR, mc - r), nr, acc);
+          const float* b = bpc + s * kc * NR;
+          for (size_t r = 0; r < mcur; r += MR) {
+            TileEpi te;
+            p.uk(kc, ap + r * kc, b, o.C + (i0 + r) * N + j, N, std::min(MR, mcur - r), nr, pc > 0,
+                 last ? tile_epi(e, N, i0 + r, j, te) : nullptr);
+          }
         }
-      };
-      const size_t tiles = mblocks * runs;
-      if (threaded && tiles > 1)
-        parallel_for(tiles, 1, [&](size_t t0, size_t t1) {
-          for (size_t t = t0; t < t1; t++) tile(t);
-        });
-      else
-        for (size_t t = 0; t < tiles; t++) tile(t);
-    }
+      }
+    };
+    const size_t tiles = mtiles * runs;
+    if (threads > 1 && tiles > 1)
+      parallel_for(tiles, 1, [&](size_t t0, size_t t1) {
+        for (size_t t = t0; t < t1; t++) tile(t);
+      });
+    else
+      for (size_t t = 0; t < tiles; t++) tile(t);
   }
 }
 
+/** Products smaller than this (M·N·K) stay on the calling thread. */
+constexpr double kThreadedWork = 32768;
+
 }  // namespace
+
+void sgemm(const float* A, const float* B, float* C, size_t M, size_t K, size_t N, bool transA, bool transB, bool threaded) {
+  if (M == 0 || N == 0) return;
+  Scratch bp(panel_floats(K, N) * sizeof(float));
+  gemm(path(), Operands{A, B, C, M, K, N, transA, transB}, nullptr, bp.as<float>(), threaded && thread_count() > 1);
+}
+
+void sgemm_fused(const float* A, const float* B, float* C, size_t M, size_t K, size_t N, bool transA, bool transB,
+                 const GemmEpilogue& epi) {
+  if (M == 0 || N == 0) return;
+  Scratch bp(panel_floats(K, N) * sizeof(float));
+  const double work = static_cast<double>(M) * N * std::max<size_t>(K, 1);
+  gemm(path(), Operands{A, B, C, M, K, N, transA, transB}, &epi, bp.as<float>(), thread_count() > 1 && work >= kThreadedWork);
+}
 
 namespace exports {
 
@@ -254,8 +409,7 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
   }
   if (M == 0 || N == 0 || nb == 0) return info.Env().Undefined();
   const Path p = path();
-  const size_t ncap = std::min(NC, (N + NR - 1) / NR * NR), kcap = std::min(KC, K);
-  const size_t panel = std::max<size_t>(1, ncap * kcap);
+  const size_t panel = panel_floats(K, N);
   auto ops = [&](size_t q) {
     return Operands{a.f32() + aOff[q], b.f32() + bOff[q], c.f32() + q * M * N, M, K, N, tA, tB};
   };
@@ -265,12 +419,12 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
     // Many small products: one single-threaded GEMM per batch, batches spread over the pool.
     parallel_for(nb, 1, [&](size_t q0, size_t q1) {
       Scratch bp(panel * sizeof(float));
-      for (size_t q = q0; q < q1; q++) gemm(p, ops(q), bp.as<float>(), false);
+      for (size_t q = q0; q < q1; q++) gemm(p, ops(q), nullptr, bp.as<float>(), false);
     });
     return info.Env().Undefined();
   }
   Scratch bp(panel * sizeof(float));
-  for (size_t q = 0; q < nb; q++) gemm(p, ops(q), bp.as<float>(), threads > 1 && work >= 32768);
+  for (size_t q = 0; q < nb; q++) gemm(p, ops(q), nullptr, bp.as<float>(), threads > 1 && work >= kThreadedWork);
   return info.Env().Undefined();
 }
 

@@ -92,6 +92,10 @@ class Scratch {
   void* p_;
 };
 
+// ---- GEMM (matmul.cc) -----------------------------------------------------------------------------
+/** C (M, N) = op(A) (M, K) · op(B) (K, N), row-major float32, packed sgemm; `threaded` uses the pool. */
+void sgemm(const float* A, const float* B, float* C, size_t M, size_t K, size_t N, bool transA, bool transB, bool threaded);
+
 // ---- arguments ------------------------------------------------------------------------------------
 // Every export validates argument kinds (never shapes: TypeScript did that) so that a wrong call
 // from JS raises a TypeError instead of touching memory it does not own.

@@ -225,6 +225,8 @@ export const CLIENT_SCRIPT = `
   Chart.defaults.responsive = true;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  // Datasets marked zooNoLegend (the edges of a min–max band) stay out of the legend.
+  Chart.defaults.plugins.legend.labels.filter = function (item, data) { var ds = data.datasets[item.datasetIndex]; return !(ds && ds.zooNoLegend); };
   var drawn = 0;
   specs.forEach(function (spec) {
     var canvas = document.getElementById(spec.id);

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join as joinPath } from 'node:path';
 import { CLIENT_SCRIPT, type ChartSet } from './charts.js';
 import { el, raw, type Html } from './dom.js';
+import { experimentPart } from './experiment.js';
 import { esc, jsonForScript, scriptForInline } from './escape.js';
 import type { ReportModel } from './model.js';
 import { comparisonSection, correctnessSection, environmentSection, performanceSection, section } from './sections.js';
@@ -65,20 +66,22 @@ function summarySection(m: ReportModel): Html {
 }
 
 function nav(ids: readonly string[]): Html {
-  const names: Record<string, string> = { summary: 'Summary', correctness: 'Correctness', performance: 'Performance', comparison: 'Comparison', environment: 'Environment' };
+  const names: Record<string, string> = { summary: 'Summary', experiment: 'Experiment', correctness: 'Correctness', performance: 'Performance', comparison: 'Comparison', environment: 'Environment' };
   return el('nav', {}, ...ids.map((id) => el('a', { href: `#${id}` }, names[id] ?? id)));
 }
 
 export function renderHtml(m: ReportModel, charts: ChartSet): string {
+  const experiment = experimentPart(m.inputs.files.flatMap((f) => (f.kind === 'experiment' ? [f] : [])));
   const parts: { id: string; html: Html | '' }[] = [
     { id: 'summary', html: summarySection(m) },
+    { id: 'experiment', html: experiment.html },
     { id: 'correctness', html: correctnessSection(m.shown) },
     { id: 'performance', html: performanceSection(m.records, charts) },
     { id: 'comparison', html: m.comparison ? comparisonSection(m.comparison, m.inputs.comparison!.base.path, m.inputs.comparison!.next.path, charts.comparison) : '' },
     { id: 'environment', html: environmentSection(m.inputs.files) },
   ];
   const present = parts.filter((p) => p.html !== '');
-  const specs = [...charts.throughput, ...charts.performance, ...charts.roofline, ...charts.comparison];
+  const specs = [...charts.throughput, ...charts.performance, ...charts.roofline, ...charts.comparison, ...experiment.charts];
   const sources = m.inputs.files.map((f) => f.path).join(', ');
   return `<!doctype html>
 <html lang="en">

@@ -2,14 +2,16 @@
 // read through reports/io.ts (schema and version checks). Reports never re-run anything.
 import { ResultsFileError, readJsonFile, readResults } from '../io.js';
 import {
-  BENCH_SCHEMA, BENCH_VERSION, CHECK_SCHEMA, CHECK_VERSION, PARITY_SCHEMA, PARITY_VERSION,
-  type BenchResultsFile, type CheckResultsFile, type ParityResultsFile,
+  BENCH_SCHEMA, BENCH_VERSION, CHECK_SCHEMA, CHECK_VERSION, EXPERIMENT_SCHEMA, EXPERIMENT_VERSION, PARITY_SCHEMA, PARITY_VERSION,
+  type BenchResultsFile, type CheckResultsFile, type ExperimentResultsFile, type ParityResultsFile,
 } from '../schema.js';
+import { checkExperimentFile } from './experiment.js';
 
 export type LoadedFile =
   | { path: string; kind: 'check'; file: CheckResultsFile }
   | { path: string; kind: 'bench'; file: BenchResultsFile }
-  | { path: string; kind: 'parity'; file: ParityResultsFile };
+  | { path: string; kind: 'parity'; file: ParityResultsFile }
+  | { path: string; kind: 'experiment'; file: ExperimentResultsFile };
 
 export interface ReportInputs {
   files: LoadedFile[];
@@ -21,6 +23,7 @@ const KNOWN: Record<string, { version: number; kind: LoadedFile['kind']; array: 
   [CHECK_SCHEMA]: { version: CHECK_VERSION, kind: 'check', array: 'results' },
   [BENCH_SCHEMA]: { version: BENCH_VERSION, kind: 'bench', array: 'benchmarks' },
   [PARITY_SCHEMA]: { version: PARITY_VERSION, kind: 'parity', array: 'results' },
+  [EXPERIMENT_SCHEMA]: { version: EXPERIMENT_VERSION, kind: 'experiment', array: 'runs' },
 };
 
 /** The `schema` a file declares, with the same one-line errors as readResults for unreadable files. */
@@ -39,6 +42,7 @@ export function loadResultsFile(path: string): LoadedFile {
   const file = readResults<{ schema: string; version: number }>(path, schema, k.version);
   if (!Array.isArray((file as unknown as Record<string, unknown>)[k.array])) throw new ResultsFileError(`${path}: has no ${k.array} array`);
   if (typeof (file as { environment?: unknown }).environment !== 'object') throw new ResultsFileError(`${path}: has no environment`);
+  if (k.kind === 'experiment') checkExperimentFile(path, file as ExperimentResultsFile);
   return { path, kind: k.kind, file } as LoadedFile;
 }
 

@@ -2,6 +2,7 @@
 // sentences, then compact tables (failures in full, passes counted).
 import { formatMarkdown } from '../../suites/harness/bench/compare.js';
 import type { BenchRecord } from '../schema.js';
+import { experimentMarkdown } from './experiment.js';
 import { escMd } from './escape.js';
 import { benchLabel, fmtMs, pct, sci, throughputText } from './format.js';
 import type { ReportModel } from './model.js';
@@ -12,7 +13,7 @@ const mdTable = (header: readonly string[], rows: readonly (readonly unknown[])[
 function correctness(m: ReportModel): string[] {
   const out: string[] = [];
   for (const f of m.inputs.files) {
-    if (f.kind === 'bench') continue;
+    if (f.kind === 'bench' || f.kind === 'experiment') continue;
     const what = f.kind === 'check' ? `Gradient checks on ${f.file.config.backend}` : `Parity of ${f.file.config.backend} against the float64 oracle`;
     const failed = f.file.results.filter((r) => !r.passed);
     out.push(`### ${escMd(what)}`, '', `${f.file.results.length - failed.length} of ${f.file.results.length} ops passed (\`${escMd(f.path)}\`).`, '');
@@ -43,6 +44,7 @@ function environment(m: ReportModel): string[] {
 
 export function renderMarkdown(m: ReportModel): string {
   const lines = [`## ${escMd(m.title)}`, '', '### Summary', '', ...m.summary.sentences.map((s) => `- ${s.bad ? '**' : ''}${escMd(s.text)}${s.bad ? '**' : ''}`), '',
+    ...m.inputs.files.flatMap((f) => (f.kind === 'experiment' ? experimentMarkdown(f.path, f.file) : [])),
     ...correctness(m), ...performance(m.records)];
   if (m.comparison) lines.push(formatMarkdown(m.comparison, m.inputs.comparison!.base.path, m.inputs.comparison!.next.path), '');
   lines.push(...environment(m));

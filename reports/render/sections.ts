@@ -15,6 +15,7 @@ export function chartBlock(c: ChartSpec): Html {
 // -- environment --------------------------------------------------------------------------------
 
 function timingMethods(f: LoadedFile): string {
+  if (f.kind === 'experiment') return 'wall clock of the training steps (tokens/s); evaluation and diagnostics excluded';
   if (f.kind !== 'bench') return f.kind === 'check' ? 'not timed (float64 finite differences on ref)' : 'not timed (values compared with the float64 oracle)';
   const methods = new Map<string, string>();
   for (const r of f.file.benchmarks) methods.set(r.backend, r.sync.method + (r.sync.timestamps ? `; ${r.sync.timestamps.split(':')[0]}` : '; no GPU timestamps'));
@@ -24,6 +25,7 @@ function timingMethods(f: LoadedFile): string {
 function backendsOf(f: LoadedFile): string {
   if (f.kind === 'bench') return f.file.backends.map((b) => `${b.name}${b.available ? '' : ' (unavailable: ' + (b.reason ?? '?') + ')'}${b.threads ? `, ${b.threads} threads` : ''}${typeof b.details['describe'] === 'string' ? ` — ${b.details['describe']}` : ''}`).join(' · ');
   if (f.kind === 'parity') return `${f.file.config.backend}${f.file.config.backendDetail ? ` — ${f.file.config.backendDetail}` : ''} (k = ${f.file.config.k})`;
+  if (f.kind === 'experiment') return `${f.file.backend.name}${f.file.backend.threads ? `, ${f.file.backend.threads} threads` : ''}${f.file.backend.detail ? ` — ${f.file.backend.detail}` : ''}`;
   return `${f.file.config.backend} (seed ${f.file.config.seed}, ${f.file.config.runs} runs per op)`;
 }
 

@@ -3,6 +3,7 @@
 // each backend is from the machine's measured limit, and whether any kernel failed its check.
 import type { BenchRecord } from '../schema.js';
 import { fmtMs, modeWord, pct, si } from './format.js';
+import { experimentSentences } from './experiment.js';
 import type { ReportInputs } from './inputs.js';
 import { counts, type Comparison } from '../../suites/harness/bench/compare.js';
 
@@ -56,7 +57,8 @@ function speedSentences(records: readonly BenchRecord[]): string[] {
 function correctnessSentences(inputs: ReportInputs): { text: string; bad: boolean }[] {
   const out: { text: string; bad: boolean }[] = [];
   for (const f of inputs.files) {
-    if (f.kind === 'bench') continue;
+    if (f.kind === 'experiment') out.push(...experimentSentences(f.file));
+    if (f.kind === 'bench' || f.kind === 'experiment') continue;
     const rs = f.file.results;
     const failed = rs.filter((r) => !r.passed);
     const what = f.kind === 'check' ? `gradient check on ${f.file.config.backend}` : `parity check of ${f.file.config.backend} against the float64 oracle`;

@@ -1,6 +1,7 @@
 // GPT configuration: the typed config, its presets, validation, and the closed-form sizes the
 // invariants compare against (head dims, key/value cache elements per token).
-// Spec: /work/shared/specs/mhc-hc-attention.md §4.1-4.5 (MHA, GQA, MQA, MLA, RoPE, KV cache).
+// Spec: /work/shared/specs/mhc-hc-attention.md §4.1-4.5 (MHA, GQA, MQA, MLA, RoPE, KV cache), and
+// §1-2 for the residual kinds 'hc' (Hyper-Connections) and 'mhc' (Manifold-Constrained HC).
 import { ValueError } from '../../engine/index.js';
 
 /** 'mha' H kv heads, 'gqa' nKvHead groups, 'mqa' one kv head, 'mla' low-rank latent KV (DeepSeek-V2). */
@@ -8,6 +9,33 @@ export type AttentionKind = 'mha' | 'gqa' | 'mqa' | 'mla';
 /** 'learned': a position table added to the token embedding (GPT-2); 'rope': rotary q/k (RoFormer). */
 export type PositionKind = 'learned' | 'rope';
 export type NormKind = 'layernorm' | 'rmsnorm';
+/** 'plain': one residual stream; 'hc': n streams with hyper-connections; 'mhc': manifold-constrained (spec §1, §2). */
+export type ResidualKind = 'plain' | 'hc' | 'mhc';
+
+/** Hyper-connection options (engine/nn/layers/hyper.ts; spec §1.4, §2.6). */
+export interface HcConfig {
+  /** mHC Sinkhorn-Knopp iterations t_max (default 20). */
+  sinkhornIters?: number;
+  /** Initial gating factor α (default 0.01). */
+  alpha?: number;
+  /** How the streams are merged before the final norm (only 'sum', HC Algorithm 1). */
+  merge?: 'sum';
+  /** HC only: the input-dependent part (DHC, default true); false: static HC. */
+  dynamic?: boolean;
+  /** mHC: c of b_pre = +c at stream k mod n, −c elsewhere (default 4). */
+  preBias?: number;
+  /** Test-only: every mapping stream-symmetric (the streams then never diverge; spec §3.3 #15). */
+  symmetricInit?: boolean;
+  /** HC only: one α for H_pre and H_res (HC's s_α) instead of three (default false). */
+  shareAlphaPreRes?: boolean;
+  /**
+   * Std of the initial dynamic weights θ (HC) / φ (mHC); default 0, the papers' init. The tiny
+   * presets use 0.02: with 0 the gradient of every α is exactly 0 at init, which the model checks
+   * (every parameter gets a non-zero gradient) would reject, and the gradient checks would only
+   * see the linearisation at θ = φ = 0.
+   */
+  dynamicInitStd?: number;
+}
 
 /**
  * A deliberate bug, for the tests that prove the invariants can fail (never set it otherwise):
@@ -57,6 +85,17 @@ export interface GptConfig {
   /** B: sequences per training batch. */
   batchSize: number;
   plantedBug?: PlantedBug;
+  /** Residual connection kind (default 'plain'). */
+  residual?: ResidualKind;
+  /** n: residual streams of 'hc' / 'mhc' (default 4; ignored for 'plain'). */
+  streams?: number;
+  hc?: HcConfig;
+  /**
+   * ε of every LayerNorm / RMSNorm of the model (default: LayerNorm 1e-5, RMSNorm 1e-6). The
+   * init-equivalence tests set 0: HC/mHC at init equal the plain model exactly only when every norm
+   * is scale invariant (the streams enter F scaled by Σ H_pre, and the merge sums n streams).
+   */
+  normEps?: number;
 }
 
 const base = {
@@ -65,6 +104,10 @@ const base = {
 
 const tiny: GptConfig = { ...base, blockSize: 16, nLayer: 2, nEmbd: 32, nHead: 4, batchSize: 2 };
 
+const bench: GptConfig = { ...base, blockSize: 128, nLayer: 4, nEmbd: 256, nHead: 4, batchSize: 8 };
+/** The tiny hyper-connection presets start with small random θ / φ (see HcConfig.dynamicInitStd). */
+const tinyHc = { streams: 4, hc: { dynamicInitStd: 0.02 } } as const;
+
 /** Every preset named tiny* is small enough for the model checks on ref. */
 export const GPT_PRESETS = {
   tiny,
@@ -72,11 +115,56 @@ export const GPT_PRESETS = {
   'tiny-gqa': { ...tiny, attention: 'gqa', nKvHead: 2, positions: 'rope', norm: 'rmsnorm', bias: false, tiedHead: true },
   'tiny-mqa': { ...tiny, attention: 'mqa' },
   'tiny-mla': { ...tiny, attention: 'mla', mla: { kvRank: 16, qRank: 24, ropeDim: 4, decode: 'absorbed' }, positions: 'rope' },
+  'tiny-hc': { ...tiny, residual: 'hc', ...tinyHc },
+  'tiny-mhc': { ...tiny, residual: 'mhc', ...tinyHc },
   /** A few minutes of training on ref: what `zoo train --model gpt --preset small` uses. */
   small: { ...base, blockSize: 32, nLayer: 2, nEmbd: 64, nHead: 4, batchSize: 16 },
   /** Fixed by issue 6: 4 layers, width 256, 4 heads, context 128, bytes, batch 8, learned positions, biases, untied head. */
-  bench: { ...base, blockSize: 128, nLayer: 4, nEmbd: 256, nHead: 4, batchSize: 8 },
+  bench,
+  /** `bench` with n = 4 hyper-connection streams (issue 9). */
+  hc: { ...bench, residual: 'hc', streams: 4 },
+  /** `bench` with n = 4 manifold-constrained hyper-connection streams (issue 9). */
+  mhc: { ...bench, residual: 'mhc', streams: 4 },
 } as const satisfies Record<string, GptConfig>;
+
+/** The residual kind ('plain' by default). */
+export const residualOf = (c: GptConfig): ResidualKind => c.residual ?? 'plain';
+
+/** n: residual streams (1 for 'plain'). */
+export const streamsOf = (c: GptConfig): number => (residualOf(c) === 'plain' ? 1 : c.streams ?? 4);
+
+/** Hyper-connection sublayers: one around attention and one around the MLP per block (HC App. B). */
+export const hcSublayers = (c: GptConfig): number => (residualOf(c) === 'plain' ? 0 : 2 * c.nLayer);
+
+/**
+ * Parameters of one hyper-connection sublayer (spec §1.7, §3.3 #16):
+ *   mhc: φ nC·(n² + 2n) + b (n² + 2n) + 3 α (the RMSNorm gain is folded into φ);
+ *   hc:  static b_pre, b_post, b_res n·(n + 2); dynamic adds the per-stream RMSNorm gain C,
+ *        θ C·(n + 2) and 3 α (2 with shareAlphaPreRes; HC App. B Eq. 21-26 counts 2).
+ */
+export function hcParametersPerSublayer(c: GptConfig): number {
+  const n = streamsOf(c), C = c.nEmbd;
+  switch (residualOf(c)) {
+    case 'plain': return 0;
+    case 'mhc': return n * C * (n * n + 2 * n) + (n * n + 2 * n) + 3;
+    case 'hc': return n * (n + 2) + ((c.hc?.dynamic ?? true) ? C + C * (n + 2) + (c.hc?.shareAlphaPreRes ? 2 : 3) : 0);
+  }
+}
+
+/**
+ * Multiply-accumulates per token of one hyper-connection sublayer: the coefficients (mhc: x⃗ φ,
+ * nC·(n² + 2n); dynamic hc: x̃_j θ per stream, n·C·(n + 2)), H_pre x (nC), H_res x (n²C) and
+ * H_postᵀ y (nC). Norms, sigmoids and Sinkhorn are O(n²) per token and not counted.
+ */
+export function hcMacsPerSublayer(c: GptConfig): number {
+  const n = streamsOf(c), C = c.nEmbd;
+  const apply = n * C + n * n * C + n * C;
+  switch (residualOf(c)) {
+    case 'plain': return 0;
+    case 'mhc': return n * C * (n * n + 2 * n) + apply;
+    case 'hc': return ((c.hc?.dynamic ?? true) ? n * C * (n + 2) : 0) + apply;
+  }
+}
 
 /** d_h = C / H: the per-head dim of queries, keys and values (MLA: of q^C, k^C and v^C). */
 export const headDim = (c: GptConfig): number => c.nEmbd / c.nHead;
@@ -140,6 +228,18 @@ export function validateConfig(c: GptConfig): void {
   if (c.positions === 'rope' && c.attention !== 'mla' && headDim(c) % 2 !== 0) {
     throw new ValueError(OWNER, `RoPE needs an even head dim: nEmbd ${c.nEmbd} / nHead ${c.nHead} = ${headDim(c)}`);
   }
+  if (!['plain', 'hc', 'mhc'].includes(residualOf(c))) throw new ValueError(OWNER, `config.residual '${c.residual}' must be one of plain, hc, mhc`);
+  if (c.streams !== undefined) positiveInt('streams', c.streams);
+  if (c.normEps !== undefined && !(c.normEps >= 0 && Number.isFinite(c.normEps))) throw new ValueError(OWNER, `config.normEps ${c.normEps} must be a finite number >= 0`);
+  const hc = c.hc ?? {};
+  if (hc.sinkhornIters !== undefined) positiveInt('hc.sinkhornIters', hc.sinkhornIters);
+  for (const k of ['alpha', 'preBias'] as const) {
+    if (hc[k] !== undefined && !Number.isFinite(hc[k])) throw new ValueError(OWNER, `config.hc.${k} ${hc[k]} must be a finite number`);
+  }
+  if (hc.dynamicInitStd !== undefined && !(hc.dynamicInitStd >= 0 && Number.isFinite(hc.dynamicInitStd))) {
+    throw new ValueError(OWNER, `config.hc.dynamicInitStd ${hc.dynamicInitStd} must be a finite number >= 0`);
+  }
+  if (hc.merge !== undefined && hc.merge !== 'sum') throw new ValueError(OWNER, `config.hc.merge '${hc.merge}' must be 'sum' (the only merge implemented)`);
   if (c.attention === 'mla') {
     const m = mlaOf(c);
     positiveInt('mla.kvRank', m.kvRank);

@@ -3,12 +3,16 @@
 import { ValueError, crossEntropy, reshape } from '../../engine/index.js';
 import { namesCorpus, NAMES_VOCAB_SIZE } from '../data/names.js';
 import { defineModel } from '../model.js';
-import { GPT_PRESETS, headDim, kvHeads, mlaOf, type GptConfig } from './config.js';
+import { GPT_PRESETS, hcMacsPerSublayer, hcSublayers, headDim, kvHeads, mlaOf, type GptConfig } from './config.js';
 import { GPT_INVARIANTS } from './invariants.js';
 import { GPT } from './model.js';
 
 export { GPT, GptCache, type GenerateOptions, type GptForwardOptions } from './model.js';
-export { GPT_PRESETS, kvElementsPerTokenPerLayer, withAttention, type GptConfig, type AttentionKind, type PositionKind } from './config.js';
+export {
+  GPT_PRESETS, hcMacsPerSublayer, hcParametersPerSublayer, hcSublayers, kvElementsPerTokenPerLayer, residualOf, streamsOf, withAttention,
+  type GptConfig, type AttentionKind, type HcConfig, type PositionKind, type ResidualKind,
+} from './config.js';
+export { hcDiagnostics, type HcGainReport } from './hc-diagnostics.js';
 export { GPT_INVARIANTS, GptInvariantError } from './invariants.js';
 
 /** Multiply-accumulates per token of one layer's projections (weights touched once per token). */
@@ -33,10 +37,14 @@ function attentionFlops(c: GptConfig, T: number): number {
  * the head, plus q·k and p·v over all T keys per query. NOTE: no causal halving: the kernels compute
  * the full masked T×T scores (the count of nanoGPT's estimate_mfu and PaLM App. B). Norms, GELU,
  * softmax and embeddings are not counted (O(T C) against O(T C²)). MLA counts its naive path.
+ * Residual 'hc' / 'mhc' adds each sublayer's coefficient and stream-mixing products
+ * (hcMacsPerSublayer, spec §2.7): for mhc with n = 4, C = 256 that is 2 × 30720 MACs per token per
+ * block against the block's 12 C² = 786432 (+7.8%).
  */
 export function gptForwardFlops(c: GptConfig): number {
   const tokens = c.batchSize * c.blockSize;
-  return tokens * (2 * (c.nLayer * layerMacs(c) + c.nEmbd * c.vocabSize) + c.nLayer * attentionFlops(c, c.blockSize));
+  const macs = c.nLayer * layerMacs(c) + hcSublayers(c) * hcMacsPerSublayer(c) + c.nEmbd * c.vocabSize;
+  return tokens * (2 * macs + c.nLayer * attentionFlops(c, c.blockSize));
 }
 
 const gpt = defineModel<GptConfig, GPT>({

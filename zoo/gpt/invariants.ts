@@ -3,13 +3,15 @@
 // closed form, and RoPE is a relative-position rotation. Each runs in float64 on a model built by
 // the context, and throws GptInvariantError naming the attention kind and the size of the miss.
 // Checks that concern every attention kind derive the four variants from the context's config, so
-// any one preset covers mha, gqa, mqa and mla.
+// any one preset covers mha, gqa, mqa and mla; the hyper-connection invariant likewise derives the
+// hc and mhc variants of any preset.
 import {
   Generator, ZooError, concat, expand, fromArray, itemSize, noGrad, randn, reshape, slice, tidy, type Tensor,
 } from '../../engine/index.js';
 import type { Invariant, InvariantContext } from '../model.js';
 import type { Rotary } from './attention.js';
 import { kvElementsPerTokenPerLayer, kvHeads, headDim, withAttention, type AttentionKind, type GptConfig } from './config.js';
+import { hcDiagnostics } from './hc-diagnostics.js';
 import type { MlaPath } from './mla.js';
 import type { GPT } from './model.js';
 
@@ -239,4 +241,40 @@ export const ropeRelative: GptInvariant = {
   },
 };
 
-export const GPT_INVARIANTS: readonly GptInvariant[] = [causality, kvCacheDecoding, groupedQueryLimits, absorbedMla, cacheSize, ropeRelative];
+/** The first `B` sequences of the validation batch as a tensor (B, T). */
+const firstRows = (model: GPT, tok: Tokens, B: number): Tensor => idsTensor(model, tok.ids.subarray(0, B * tok.T), B, tok.T);
+
+/**
+ * Hyper-connections (spec §3.3 #12, #13), for any preset (the context's config with residual
+ * hc / mhc, n = its streams or 4): (a) with random φ the mHC composite forward gain is 1 at every
+ * sublayer (Sinkhorn ends with row normalisation); (b) at the papers' init, with scale-invariant
+ * norms (normEps 0), HC and mHC give the logits of the plain pre-norm model with the same F weights.
+ */
+export const hyperConnectionInvariants: GptInvariant = {
+  name: 'mHC composite forward gain is 1; HC and mHC at init equal the plain pre-norm model',
+  check(ctx) {
+    const tok = tokensOf(ctx);
+    const base: GptConfig = { ...ctx.config, streams: ctx.config.streams ?? 4 };
+    const mhc = build(ctx, { ...base, residual: 'mhc', hc: { dynamicInitStd: 0.5, alpha: 1 } });
+    const r = tidy(() => hcDiagnostics(mhc, firstRows(mhc, tok, 1)));
+    const worst = Math.max(...r.composite.fwd.map((g) => Math.abs(g - 1)));
+    if (!(worst <= 1e-12)) fail(`mhc: composite forward gain deviates from 1 by ${worst.toExponential(2)} (peak ${r.peak.fwd})`);
+    const plainCfg: GptConfig = { ...base, residual: 'plain', hc: undefined, normEps: 0 };
+    const plain = build(ctx, plainCfg);
+    const want = logits(plain, tok);
+    for (const residual of ['hc', 'mhc'] as const) {
+      const hyper = build(ctx, { ...plainCfg, residual });
+      const own = hyper.stateDict();
+      for (const [k, t] of Object.entries(plain.stateDict())) {
+        if (!own[k]) fail(`${residual}: the plain model's ${k} has no counterpart`);
+        own[k]!.assign(t);
+      }
+      const got = logits(hyper, tok);
+      let d = 0;
+      for (let i = 0; i < want.length; i++) d = Math.max(d, Math.abs(want[i]! - got[i]!));
+      if (!(d <= TOL)) fail(`${residual}: at init the logits differ from the plain model's by ${d.toExponential(2)} (tolerance ${TOL})`);
+    }
+  },
+};
+
+export const GPT_INVARIANTS: readonly GptInvariant[] = [causality, kvCacheDecoding, groupedQueryLimits, absorbedMla, cacheSize, ropeRelative, hyperConnectionInvariants];

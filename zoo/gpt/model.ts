@@ -9,13 +9,27 @@
 //   logits = ln_f(x) W_headᵀ                        (B, T, V)     (W_head = wte with a tied head)
 // Init as GPT-2: Linear and Embedding weights N(0, 0.02²), biases 0, and the projections back into
 // the residual stream (c_proj, wo) N(0, (0.02/√(2 L))²).
+//
+// Residual 'hc' / 'mhc' (issue 9; spec §1.5, §2.5): n residual streams, a hyper-connection around
+// each sublayer, k = sublayer index (2 per block: attention 2i, MLP 2i + 1):
+//   x = expand(drop(wte[idx] + wpe[...]), n)                (B, T, n, C)
+//   x = HC_2i(x, u -> attn(ln_1(u))),  x = HC_2i+1(x, u -> mlp(ln_2(u)))     (pre-norm inside F)
+//   logits = ln_f(Σ_i x_i) W_headᵀ                          (sum merge, HC Algorithm 1)
+// Open choices (spec §6; the module-level ones are documented in engine/nn/layers/hyper.ts):
+//  - merge: the sum of the streams (HC); DeepSeek's learned head merge is not implemented (§6.2).
+//  - HC's "scale the output module's std by √n" is not applied: its direction is not stated (§6.5).
+//  - The HC / mHC modules draw their random init (dynamicInitStd > 0) from a generator of their own,
+//    so a plain and a hyper-connected model of the same seed share every F weight.
+//  - Weight decay: paramGroups() leaves out 1-D tensors (biases, norm gains, α) and the static parts
+//    of the hyper-connections (HC §4), nanoGPT's configure_optimizers rule.
 import {
-  Dropout, Embedding, KVCache, LayerNorm, Linear, Module, ModuleList, RMSNorm, ShapeError, ValueError, add, arange, fmtShape,
-  gelu, init, itemSize, matmul, noGrad, rand, slice, tensor, tidy, type FloatDType, type Generator, type Tensor,
+  Dropout, Embedding, HyperConnection, KVCache, LayerNorm, Linear, ManifoldHyperConnection, Module, ModuleList, RMSNorm, ShapeError,
+  ValueError, add, arange, expandStreams, fmtShape, gelu, init, itemSize, matmul, mergeStreams, noGrad, rand, slice, tensor, tidy,
+  type FloatDType, type Generator, type Tensor,
 } from '../../engine/index.js';
 import type { BuildOptions } from '../model.js';
 import { CausalSelfAttention, type LayerBuild } from './attention.js';
-import { mlaOf, validateConfig, type GptConfig } from './config.js';
+import { mlaOf, residualOf, streamsOf, validateConfig, type GptConfig } from './config.js';
 import { MultiHeadLatentAttention, type MlaPath } from './mla.js';
 import { checkSampling, drawIndex, nextTokenProbs, type SamplingOptions } from './sample.js';
 
@@ -64,7 +78,25 @@ type BlockCall = { offset: number; causal: boolean; cache: KVCache | null; mlaPa
 
 function makeNorm(c: GptConfig, b: LayerBuild): LayerNorm | RMSNorm {
   const opts = { dtype: b.dtype, backend: b.backend };
-  return c.norm === 'layernorm' ? new LayerNorm(c.nEmbd, { ...opts, bias: c.bias }) : new RMSNorm(c.nEmbd, { ...opts, eps: 1e-6 });
+  return c.norm === 'layernorm'
+    ? new LayerNorm(c.nEmbd, { ...opts, bias: c.bias, eps: c.normEps ?? 1e-5 })
+    : new RMSNorm(c.nEmbd, { ...opts, eps: c.normEps ?? 1e-6 });
+}
+
+export type HyperModule = HyperConnection | ManifoldHyperConnection;
+
+/** The hyper-connection around sublayer k (null for residual 'plain'). */
+function makeHyper(c: GptConfig, b: LayerBuild, hcGen: Generator, k: number): HyperModule | null {
+  const kind = residualOf(c);
+  if (kind === 'plain') return null;
+  const hc = c.hc ?? {};
+  const opts = {
+    streams: streamsOf(c), dim: c.nEmbd, layerIndex: k, alpha: hc.alpha, dynamicInitStd: hc.dynamicInitStd, symmetricInit: hc.symmetricInit,
+    gen: hcGen, dtype: b.dtype, backend: b.backend,
+  };
+  return kind === 'hc'
+    ? new HyperConnection({ ...opts, dynamic: hc.dynamic, shareAlphaPreRes: hc.shareAlphaPreRes })
+    : new ManifoldHyperConnection({ ...opts, sinkhornIters: hc.sinkhornIters, preBias: hc.preBias });
 }
 
 /** c_fc (C -> 4C), GELU (erf form), c_proj (4C -> C), dropout. */
@@ -89,19 +121,31 @@ class Block extends Module {
   readonly attn: CausalSelfAttention | MultiHeadLatentAttention;
   private readonly ln2: LayerNorm | RMSNorm;
   private readonly mlp: Mlp;
-  constructor(c: GptConfig, b: LayerBuild) {
+  /** Hyper-connections around attention (sublayer 2i) and the MLP (2i + 1); null for 'plain'. */
+  readonly hcAttn: HyperModule | null;
+  readonly hcMlp: HyperModule | null;
+  constructor(c: GptConfig, b: LayerBuild, index: number, hcGen: Generator) {
     super();
     this.ln1 = this.module('ln_1', makeNorm(c, b));
     this.attn = this.module('attn', c.attention === 'mla' ? new MultiHeadLatentAttention(c, b) : new CausalSelfAttention(c, b));
     this.ln2 = this.module('ln_2', makeNorm(c, b));
     this.mlp = this.module('mlp', new Mlp(c, b));
+    const hcAttn = makeHyper(c, b, hcGen, 2 * index), hcMlp = makeHyper(c, b, hcGen, 2 * index + 1);
+    this.hcAttn = hcAttn && this.module('hc_attn', hcAttn);
+    this.hcMlp = hcMlp && this.module('hc_mlp', hcMlp);
   }
+  /** Attention sublayer F(u) = attn(ln_1(u)), u (B, T, C). */
+  private attnBranch(u: Tensor, call: BlockCall): Tensor {
+    const h = this.ln1.forward(u);
+    return this.attn instanceof MultiHeadLatentAttention ? this.attn.forward(h, { ...call, path: call.mlaPath }) : this.attn.forward(h, call);
+  }
+  /** x (B, T, C) for 'plain', the streams (B, T, n, C) otherwise. */
   forward(x: Tensor, call: BlockCall): Tensor {
-    const h = this.ln1.forward(x);
-    const a = this.attn instanceof MultiHeadLatentAttention
-      ? this.attn.forward(h, { ...call, path: call.mlaPath })
-      : this.attn.forward(h, call);
-    const y = add(x, a); // (B, T, C)
+    if (this.hcAttn && this.hcMlp) {
+      const y = this.hcAttn.forward(x, (u) => this.attnBranch(u, call)); // (B, T, n, C)
+      return this.hcMlp.forward(y, (u) => this.mlp.forward(this.ln2.forward(u))); // (B, T, n, C)
+    }
+    const y = add(x, this.attnBranch(x, call)); // (B, T, C)
     return add(y, this.mlp.forward(this.ln2.forward(y))); // (B, T, C)
   }
 }
@@ -126,10 +170,30 @@ export class GPT extends Module {
     this.wte = this.module('wte', new Embedding(config.vocabSize, config.nEmbd, emb));
     this.wpe = config.positions === 'learned' ? this.module('wpe', new Embedding(config.blockSize, config.nEmbd, emb)) : null;
     this.drop = this.module('drop', new Dropout(config.dropout, { gen: b.dropGen }));
-    this.h = this.module('h', new ModuleList(Array.from({ length: config.nLayer }, () => new Block(config, b))));
+    const hcGen = gen.fork(2);
+    this.h = this.module('h', new ModuleList(Array.from({ length: config.nLayer }, (_, i) => new Block(config, b, i, hcGen))));
     this.lnF = this.module('ln_f', makeNorm(config, b));
     this.lmHead = config.tiedHead ? null : this.module('lm_head', new Linear(config.nEmbd, config.vocabSize, { ...emb, bias: false }));
     gpt2Init(this, gen, 0.02 / Math.sqrt(2 * config.nLayer));
+  }
+
+  /** The hyper-connections in sublayer order (attention, MLP of block 0, ...); empty for 'plain'. */
+  hyperConnections(): HyperModule[] {
+    return [...this.h].flatMap((blk) => (blk.hcAttn && blk.hcMlp ? [blk.hcAttn, blk.hcMlp] : []));
+  }
+
+  /**
+   * AdamW parameter groups: weight decay on the tensors of rank >= 2 (Linear and Embedding weights,
+   * θ / φ), none on 1-D tensors (biases, norm gains, α) and on the hyper-connections' static parts
+   * (HC §4), as nanoGPT's configure_optimizers.
+   */
+  paramGroups(weightDecay: number): [{ params: Tensor[]; weightDecay: number }, { params: Tensor[]; weightDecay: number }] {
+    const fixed = new Set(this.hyperConnections().flatMap((m) => m.staticParameters()));
+    const params = this.parameters();
+    return [
+      { params: params.filter((p) => p.rank >= 2 && !fixed.has(p)), weightDecay },
+      { params: params.filter((p) => p.rank < 2 || fixed.has(p)), weightDecay: 0 },
+    ];
   }
 
   /** One cache per layer for `batch` sequences (preallocated when maxLength is given). */
@@ -158,9 +222,12 @@ export class GPT extends Module {
     x = this.drop.forward(x);
     const mlaPath = opts.mlaPath ?? (cache && c.attention === 'mla' ? mlaOf(c).decode : 'naive');
     const causal = c.plantedBug !== 'causal-mask';
+    const n = streamsOf(c), hyper = residualOf(c) !== 'plain';
+    if (hyper) x = expandStreams(x, n); // (B, T, n, C)
     [...this.h].forEach((blk, i) => {
       x = blk.forward(x, { offset, causal, cache: cache?.layers[i] ?? null, mlaPath });
     });
+    if (hyper) x = mergeStreams(x); // (B, T, C)
     x = this.lnF.forward(x);
     return this.lmHead ? this.lmHead.forward(x) : matmul(x, this.wte.weight, { transB: true }); // (B, T, V)
   }

@@ -1,7 +1,7 @@
-// Linear: y = x Wᵀ + b (torch.nn.Linear). x (..., inFeatures) -> y (..., outFeatures).
+// Linear: y = act(x Wᵀ + b) (torch.nn.Linear, optionally followed by an activation that the linear
+// op fuses into its GEMM's epilogue). x (..., inFeatures) -> y (..., outFeatures).
 import { ShapeError, fmtShape } from '../../errors.js';
-import { add } from '../../ops/binary/add.js';
-import { matmul } from '../../ops/linalg/matmul.js';
+import { linear, type LinearActivation } from '../../ops/linalg/linear.js';
 import type { Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
 import { checkCount, fanInBound, initUniform, type LayerOptions } from './layer-options.js';
@@ -9,6 +9,8 @@ import { checkCount, fanInBound, initUniform, type LayerOptions } from './layer-
 export interface LinearOptions extends LayerOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
+  /** Activation applied to x Wᵀ + b, fused into the product (default 'none'). */
+  activation?: LinearActivation;
 }
 
 export class Linear extends Module {
@@ -16,6 +18,7 @@ export class Linear extends Module {
   readonly weight: Tensor;
   /** (outFeatures), same distribution; null with bias: false. */
   readonly bias: Tensor | null;
+  readonly activation: LinearActivation;
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
     super();
@@ -24,13 +27,14 @@ export class Linear extends Module {
     const bound = fanInBound(inFeatures);
     this.weight = this.param('weight', initUniform([outFeatures, inFeatures], bound, opts));
     this.bias = (opts.bias ?? true) ? this.param('bias', initUniform([outFeatures], bound, opts)) : null;
+    this.activation = opts.activation ?? 'none';
   }
 
-  forward(x: Tensor): Tensor {
+  /** y = act(x Wᵀ + b) (+ residual, added after the activation, when given: (..., outFeatures)). */
+  forward(x: Tensor, residual: Tensor | null = null): Tensor {
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError('Linear', `x ${fmtShape(x.shape)}: the last dimension must be inFeatures = ${this.inFeatures}`);
     }
-    const y = matmul(x, this.weight, { transB: true }); // (..., out)
-    return this.bias ? add(y, this.bias) : y;
+    return linear(x, this.weight, this.bias, { activation: this.activation, residual });
   }
 }

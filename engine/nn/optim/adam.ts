@@ -6,14 +6,7 @@
 // Paper: Kingma & Ba, "Adam: a method for stochastic optimization", ICLR 2015;
 // AMSGrad: Reddi, Kale & Kumar, "On the convergence of Adam and beyond", ICLR 2018.
 import { zerosLike } from '../../creation.js';
-import { add } from '../../ops/binary/add.js';
-import { div } from '../../ops/binary/div.js';
-import { maximum } from '../../ops/binary/maximum.js';
-import { mul } from '../../ops/binary/mul.js';
-import { sub } from '../../ops/binary/sub.js';
-import { neg } from '../../ops/unary/neg.js';
-import { sqrt } from '../../ops/unary/sqrt.js';
-import { square } from '../../ops/unary/square.js';
+import { adamStep } from '../../ops/optim/adam_step.js';
 import type { Tensor } from '../../tensor.js';
 import { Optimizer, checkBetas, checkNonNegative, putState, type OptimizerParams, type ParamState } from './optimizer.js';
 
@@ -37,23 +30,20 @@ export function checkAdamOptions(name: string, o: AdamOptions): void {
 }
 
 /**
- * The Adam step shared with AdamW, after any weight decay: updates m, v (and v̂) in `s` and
- * returns the new parameter value. `g` is the (possibly negated / decayed) gradient.
+ * One fused adam_step (engine/ops/optim/adam_step.ts holds the math) for Adam and AdamW: creates
+ * the moments at zero on the first update, writes p, m, v (and v̂) back with assign.
  */
-export function adamStep(p: Tensor, g: Tensor, o: Readonly<AdamOptions>, s: ParamState): Tensor {
-  const [b1, b2] = o.betas;
+export function adamUpdate(p: Tensor, grad: Tensor, o: Readonly<AdamOptions>, s: ParamState, decoupled: boolean): void {
   const m = s.tensors.expAvg ?? putState(s, 'expAvg', zerosLike(p));
   const v = s.tensors.expAvgSq ?? putState(s, 'expAvgSq', zerosLike(p));
-  m.assign(add(mul(m, b1), mul(g, 1 - b1)));
-  v.assign(add(mul(v, b2), mul(square(g), 1 - b2)));
-  let vHat = v;
-  if (o.amsgrad) {
-    const vMax = s.tensors.maxExpAvgSq ?? putState(s, 'maxExpAvgSq', zerosLike(p));
-    vHat = vMax.assign(maximum(vMax, v));
-  }
-  const stepSize = o.lr / (1 - b1 ** s.step);
-  const denom = add(div(sqrt(vHat), Math.sqrt(1 - b2 ** s.step)), o.eps);
-  return sub(p, mul(div(m, denom), stepSize));
+  const vMax = o.amsgrad ? (s.tensors.maxExpAvgSq ?? putState(s, 'maxExpAvgSq', zerosLike(p))) : null;
+  const [beta1, beta2] = o.betas;
+  const { lr, eps, weightDecay, amsgrad, maximize } = o;
+  const next = adamStep(p, grad, m, v, vMax, { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step: s.step });
+  p.assign(next.p);
+  m.assign(next.m);
+  v.assign(next.v);
+  if (vMax) vMax.assign(next.vMax!);
 }
 
 export class Adam extends Optimizer<AdamOptions> {
@@ -62,8 +52,6 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, o: Readonly<AdamOptions>, s: ParamState): void {
-    let g = o.maximize ? neg(grad) : grad;
-    if (o.weightDecay !== 0) g = add(g, mul(p, o.weightDecay));
-    p.assign(adamStep(p, g, o, s));
+    adamUpdate(p, grad, o, s, false);
   }
 }

@@ -3,10 +3,8 @@
 //   p ← p·(1 - lr·weightDecay)                             (decay applied to the weights, not the gradient)
 //   then Adam's moment updates and step on the decayed p (amsgrad as in Adam)
 // Paper: Loshchilov & Hutter, "Decoupled weight decay regularization", ICLR 2019.
-import { mul } from '../../ops/binary/mul.js';
-import { neg } from '../../ops/unary/neg.js';
 import type { Tensor } from '../../tensor.js';
-import { adamStep, checkAdamOptions, type AdamOptions } from './adam.js';
+import { adamUpdate, checkAdamOptions, type AdamOptions } from './adam.js';
 import { Optimizer, type OptimizerParams, type ParamState } from './optimizer.js';
 
 export type AdamWOptions = AdamOptions;
@@ -19,8 +17,6 @@ export class AdamW extends Optimizer<AdamWOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, o: Readonly<AdamWOptions>, s: ParamState): void {
-    const g = o.maximize ? neg(grad) : grad;
-    const decayed = o.weightDecay !== 0 ? mul(p, 1 - o.lr * o.weightDecay) : p;
-    p.assign(adamStep(decayed, g, o, s));
+    adamUpdate(p, grad, o, s, true);
   }
 }

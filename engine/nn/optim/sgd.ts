@@ -6,10 +6,7 @@
 //   p ← p - lr·g
 // Paper (Nesterov form): Sutskever et al., "On the importance of initialization and momentum in deep learning", ICML 2013.
 import { ValueError } from '../../errors.js';
-import { add } from '../../ops/binary/add.js';
-import { mul } from '../../ops/binary/mul.js';
-import { sub } from '../../ops/binary/sub.js';
-import { neg } from '../../ops/unary/neg.js';
+import { sgdStep } from '../../ops/optim/sgd_step.js';
 import type { Tensor } from '../../tensor.js';
 import { Optimizer, checkNonNegative, putState, type OptimizerParams, type ParamState } from './optimizer.js';
 
@@ -40,15 +37,15 @@ export class SGD extends Optimizer<SGDOptions> {
     super('SGD', params, { ...DEFAULTS, ...options }, checkSGD);
   }
 
+  // One fused sgd_step per parameter (engine/ops/optim/sgd_step.ts holds the math).
   protected update(p: Tensor, grad: Tensor, o: Readonly<SGDOptions>, s: ParamState): void {
-    let g = o.maximize ? neg(grad) : grad;
-    if (o.weightDecay !== 0) g = add(g, mul(p, o.weightDecay));
-    if (o.momentum !== 0) {
-      const prev = s.tensors.momentumBuffer;
-      // NOTE: torch starts the buffer at the first gradient itself (no dampening on that step).
-      const buf = prev ? prev.assign(add(mul(prev, o.momentum), mul(g, 1 - o.dampening))) : putState(s, 'momentumBuffer', mul(g, 1));
-      g = o.nesterov ? add(g, mul(buf, o.momentum)) : buf;
+    const prev = o.momentum !== 0 ? s.tensors.momentumBuffer : undefined;
+    const { momentum, dampening, weightDecay, nesterov, maximize } = o;
+    const next = sgdStep(p, grad, prev ?? null, { lr: o.lr, momentum, dampening, weightDecay, nesterov, maximize, first: !prev });
+    p.assign(next.p);
+    if (next.buf) {
+      if (prev) prev.assign(next.buf);
+      else putState(s, 'momentumBuffer', next.buf);
     }
-    p.assign(sub(p, mul(g, o.lr)));
   }
 }

@@ -9,6 +9,8 @@ import { matmulRaw } from '../linalg/matmul.js';
 import { pad } from '../movement/pad.js';
 import { reshape } from '../movement/reshape.js';
 import { sum } from '../reduce/sum.js';
+import { conv2d } from './conv2d.js';
+import { convTranspose2d } from './conv_transpose2d.js';
 import { frameSize, type Win } from './conv-util.js';
 import { tapsMatrix, type Taps } from './resample-util.js';
 import { fold } from './fold.js';
@@ -58,14 +60,32 @@ export function convAsOps(x: Tensor, w: Tensor, b: Tensor | null | undefined, G:
   return addBias(reshape(matmulRaw(wG, cols()), [N, w.shape[0]!, wins[0]!.out, wins[1]!.out]), b);
 }
 
-// conv2d VJP: dCols = W_gᵀ dOut_g, dX = col2im(dCols); dW_g = Σ_n dOut_g cols_gᵀ; db = Σ dOut.
+/** Crops trailing rows/columns so a (…, h, w) tensor ends at (H, W). */
+function cropTo(t: Tensor, H: number, W: number): Tensor {
+  return padIf(t, [0, W - t.shape[3]!, 0, H - t.shape[2]!].map((p) => p || 0));
+}
+
+/**
+ * dX of conv2d = conv_transpose2d(dOut, W) with the same stride, dilation, groups and padding lo:
+ * its output is frame - 2·lo + outputPadding, so outputPadding = H + 2·lo - frame (the rows no window
+ * reaches, < stride); 'same' padding with an odd total (hi = lo + 1) gives -1: one row more, cropped.
+ */
+function convInputGrad(dOut: Tensor, w: Tensor, G: number, [wh, ww]: readonly Win[]): Tensor {
+  const q = [wh!, ww!].map((v) => v.size + 2 * v.lo - frameSize(v));
+  const attrs = {
+    stride: [wh!.s, ww!.s] as const, padding: [wh!.lo, ww!.lo] as const, dilation: [wh!.d, ww!.d] as const, groups: G,
+    outputPadding: [Math.max(q[0]!, 0), Math.max(q[1]!, 0)] as const,
+  };
+  return cropTo(convTranspose2d(dOut, w, null, attrs), wh!.size, ww!.size);
+}
+
+// conv2d VJP: dX = conv_transpose2d(dOut, W) (its adjoint); dW_g = Σ_n dOut_g cols_gᵀ with cols = im2col(x); db = Σ dOut.
 // Only the gradients flagged in `need` (x, weight, bias) are built; null for the others.
 export function convGrads(x: Tensor, w: Tensor, dOut: Tensor, G: number, wins: readonly Win[], need: readonly boolean[]): (Tensor | null)[] {
-  const { N, ck, L, wG, cols } = grouped(x, w, G, wins);
+  const { N, L, cols } = grouped(x, w, G, wins);
   const dOutG = reshape(dOut, [N, G, w.shape[0]! / G, L]); // (N, G, Og, L)
-  const dCols = need[0] ? matmulRaw(wG, dOutG, { transA: true }) : null; // (N, G, Cg·kh·kw, L)
   return [
-    dCols ? col2im(reshape(dCols, [N, G * ck, L]), wins) : null,
+    need[0] ? convInputGrad(dOut, w, G, wins) : null,
     need[1] ? reshape(sum(matmulRaw(dOutG, cols(), { transB: true }), { axes: [0] }), w.shape) : null,
     need[2] ? biasGrad(dOut) : null,
   ];
@@ -84,13 +104,18 @@ export function convTransposeAsOps(x: Tensor, w: Tensor, b: Tensor | null | unde
   return addBias(col2im(reshape(matmulRaw(wG, xG, { transA: true }), [N, G * ok, L]), wins), b);
 }
 
-// conv_transpose2d VJP (conv2d forms): dCols = im2col(dOut); dX_g = W_g dCols_g; dW_g = Σ_n x_g dCols_gᵀ.
+// conv_transpose2d VJP (conv2d forms): dX = conv2d(dOut, W) (its adjoint; cropped to H when
+// outputPadding >= stride adds rows); dCols = im2col(dOut), dW_g = Σ_n x_g dCols_gᵀ; db = Σ dOut.
 export function convTransposeGrads(x: Tensor, w: Tensor, dOut: Tensor, G: number, wins: readonly Win[], need: readonly boolean[]): (Tensor | null)[] {
-  const { N, ok, L, wG, xG } = groupedT(x, w, G, wins);
-  const dCols = reshape(im2col(dOut, wins), [N, G, ok, L]); // (N, G, Og·kh·kw, H·W)
+  const { N, ok, L, xG } = groupedT(x, w, G, wins);
+  const [wh, ww] = wins;
+  const dX = () => {
+    const attrs = { stride: [wh!.s, ww!.s] as const, padding: [wh!.lo, ww!.lo] as const, dilation: [wh!.d, ww!.d] as const, groups: G };
+    return cropTo(conv2d(dOut, w, null, attrs), wh!.out, ww!.out);
+  };
   return [
-    need[0] ? reshape(matmulRaw(wG, dCols), x.shape) : null,
-    need[1] ? reshape(sum(matmulRaw(xG, dCols, { transB: true }), { axes: [0] }), w.shape) : null,
+    need[0] ? dX() : null,
+    need[1] ? reshape(sum(matmulRaw(xG, reshape(im2col(dOut, wins), [N, G, ok, L]), { transB: true }), { axes: [0] }), w.shape) : null,
     need[2] ? biasGrad(dOut) : null,
   ];
 }

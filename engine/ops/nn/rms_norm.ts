@@ -1,14 +1,12 @@
-import fc from 'fast-check';
-import { arbShape } from '../../arb.js';
 import type { TensorMeta } from '../../backend.js';
 import { F, NONZERO, fIn } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
 import type { DType } from '../../dtype.js';
 import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
-import { requireFloat } from '../infer.js';
-import { normForward, normVjp } from './norm-grad.js';
-import { arbParamCount, normCost, requireArityIn, requireParams, requireTrailing, rmsEps, trailingPlan } from './norm-util.js';
+import { normForward } from './norm-grad.js';
+import { normCost, requireArityIn, rmsEps, trailingPlan } from './norm-util.js';
+import { checkRmsNorm, rmsNormBackward, rmsNormCases } from './rms_norm_backward.js';
 
 export interface RmsNormAttrs {
   /** The trailing dims of x that are normalized together (torch's normalized_shape). */
@@ -23,21 +21,9 @@ const rmsNormEps = (attrs: RmsNormAttrs, dtype: DType): number => rmsEps(attrs.e
 /** Inputs: x, then optionally weight (shape normalizedShape); RMSNorm has no bias. */
 function rmsNormInfer(inputs: readonly TensorMeta[], attrs: RmsNormAttrs): TensorMeta[] {
   requireArityIn('rms_norm', inputs, 1, 2);
-  const x = inputs[0]!;
-  requireFloat('rms_norm', 'x', x);
-  requireTrailing('rms_norm', x, attrs.normalizedShape);
-  rmsNormEps(attrs, x.dtype);
-  requireParams('rms_norm', inputs, 1, ['weight'], attrs.normalizedShape);
-  return [{ shape: x.shape, dtype: x.dtype }];
+  checkRmsNorm('rms_norm', inputs[0]!, inputs.slice(1), attrs);
+  return [{ shape: inputs[0]!.shape, dtype: inputs[0]!.dtype }];
 }
-
-/** Cases: x of rank 0-4 (zero-size dims too), 0 to rank trailing dims normalized, with or without weight. */
-const cases = arbShape({ maxDim: 4, zero: true }).chain((s) =>
-  fc.record({ k: fc.integer({ min: 0, max: s.length }), params: arbParamCount(1), eps: fc.constantFrom(undefined, 1e-6, 0.1) }).map(({ k, params, eps }) => {
-    const normalizedShape = s.slice(s.length - k);
-    return { shapes: [s, ...Array.from({ length: params }, () => normalizedShape)], attrs: { normalizedShape, eps } as RmsNormAttrs };
-  }),
-);
 
 export const rmsNormOp = defineOp({
   name: 'rms_norm',
@@ -45,10 +31,11 @@ export const rmsNormOp = defineOp({
   doc: 'y = x / sqrt(mean(x^2) + eps) * weight, mean over the trailing normalizedShape dims (torch.nn.functional.rms_norm; Zhang & Sennrich 2019)',
   infer: rmsNormInfer,
   // dX = rstd * (g - xhat * mean(g * xhat)), g = dOut * weight, xhat = x * rstd; dW = sum(dOut * xhat) over leading dims.
-  vjp: ({ inputs: [x, w], dOut, attrs }) => normVjp(x!, { weight: w }, dOut, trailingPlan(x!.shape, attrs.normalizedShape), rmsNormEps(attrs, x!.dtype), true),
+  // Runs as the fused op rms_norm_backward (its decomposition is exactly this formula).
+  vjp: ({ inputs: [x, w], dOut, attrs }) => rmsNormBackward(x!, dOut, w, attrs),
   decompose: ([x, w], attrs) => [normForward(x!, { weight: w }, trailingPlan(x!.shape, attrs.normalizedShape), rmsNormEps(attrs, x!.dtype), true)],
   // NOTE: x is kept away from 0 so that mean(x^2) is not dwarfed by the tiny default eps.
-  check: { cases, inputs: [fIn(NONZERO), F], secondOrder: true },
+  check: { cases: rmsNormCases, inputs: [fIn(NONZERO), F], secondOrder: true },
   cost: normCost,
 });
 

@@ -1,0 +1,64 @@
+// rms_norm backward over the trailing dims (x, dOut viewed as rows × N), one workgroup per row:
+//   rstd = 1 / sqrt(Σx² / N + eps), xhat = x·rstd, g = dOut·weight
+//   dX = rstd·(g - xhat·mean(g·xhat)),  mean(g·xhat) = rstd·Σg·x / N
+// Each invocation strides over the row (compensated sums), a tree in workgroup memory combines
+// them. The row's rstd goes to `stats` (mean 0) for the dWeight column sums (norm_params.wgsl).
+// {{WEIGHT}}: the weight binding and g(i) (dOut·weight, or dOut without weight).
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+{{WEIGHT}}
+
+struct Params {
+  rows: u32,
+  len: u32,
+  eps: f32,
+  pad: u32,
+}
+@group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
+
+{{MATH}}
+
+const WG: u32 = 64u;
+var<workgroup> red: array<vec2<f32>, 64>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= P.rows) {
+    return;
+  }
+  let base = row * P.len;
+  let n = f32(P.len);
+  var ss = vec2<f32>(0.0);
+  var sgx = vec2<f32>(0.0);
+  for (var j = lid; j < P.len; j += WG) {
+    let v = x[base + j];
+    ss = nsum(ss, v * v);
+    sgx = nsum(sgx, g(base, j) * v);
+  }
+  red[lid] = vec2<f32>(ss.x + ss.y, sgx.x + sgx.y);
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
+    workgroupBarrier();
+    if (lid < s) {
+      red[lid] = red[lid] + red[lid + s];
+    }
+  }
+  workgroupBarrier();
+  let tot = red[0];
+  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
+  let rstd = select(zrsqrt(tot.x / n + P.eps), tot.x, is_nan(tot.x));
+  let mgx = rstd * tot.y / n;
+  // NOTE: a one-element row is pure cancellation in float32: g - xhat·(g·xhat) = g·(1 - xhat²),
+  // and 1 - xhat² = eps·rstd² exactly, so that form is used (not for infinite g or x, which give NaN as in ref).
+  let one = P.len == 1u;
+  for (var j = lid; j < P.len; j += WG) {
+    let xh = x[base + j] * rstd;
+    let gj = g(base, j);
+    dx[base + j] = rstd * select(gj - xh * mgx, gj * (P.eps * rstd * rstd), one && fin(gj) && fin(xh));
+  }
+  if (lid == 0u) {
+    stats[2u * row] = 0.0;
+    stats[2u * row + 1u] = rstd;
+  }
+}
