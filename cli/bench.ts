@@ -2,6 +2,7 @@
 // and a versioned results file (suites/harness/bench/ does the work).
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatLimits, formatModels, formatNotes, formatOps } from '../suites/harness/bench/format.js';
+import { GEMM_SUITE, formatGemm } from '../suites/harness/bench/gemm.js';
 import { runBench } from '../suites/harness/bench/run.js';
 import { MODELS } from '../zoo/index.js';
 import { parseIntOption, parseList } from './util.js';
@@ -26,6 +27,8 @@ interface BenchOpts {
   json?: string;
   repeatAa?: boolean;
   limits: boolean;
+  inCache?: boolean;
+  suite?: string;
 }
 
 /** '1024x1024,1024x1024' → [[1024, 1024], [1024, 1024]]; '()' is a scalar. */
@@ -66,6 +69,7 @@ export function registerBench(program: Command): void {
     .description('benchmark models (train, infer, decode) or single ops; validated against ref, with CIs, roofline and a results file')
     .option('--model <names>', 'comma-separated models to benchmark', parseList)
     .option('--op <names>', 'comma-separated ops to benchmark (needs --shape)', parseList)
+    .option('--suite <name>', "a named benchmark set: 'gemm' (native sgemm: 1024³ on all threads and 1 thread, transformer projection shapes; % of the peak of the threads used)")
     .option('--shape <shapes>', "op input shapes: dims joined by x, inputs by commas ('1024x1024,1024x1024')", parseShapes)
     .option('--attrs <json>', 'op attributes as JSON (e.g. \'{"axis":-1}\')', parseJson)
     .option('--backend <names>', 'backends to benchmark (default: the fastest available: native > webgpu > ref)', parseList)
@@ -81,6 +85,7 @@ export function registerBench(program: Command): void {
     .option('--target-spread <x>', 'stop sampling once (p75 - p25) / median is below this', parseFraction, 0.05)
     .option('--seed <n>', 'seed of weights, data, inputs and the bootstrap', parseIntOption('--seed', 0), 0)
     .option('--repeat-aa', 'measure each benchmark twice back to back and record the difference (the noise zoo compare uses)')
+    .option('--in-cache', 'op benchmarks: time one input set over and over (data in cache) and report % bw of the in-cache triad bound')
     .option('--no-limits', 'do not measure the machine limits (no fractions of peak or roofline bound)')
     .option('--json <file>', 'results file to write (default: out/bench-<time>.json)')
     .action(async (o: BenchOpts) => {
@@ -91,14 +96,16 @@ export function registerBench(program: Command): void {
         ...(o.threads !== undefined ? { threads: o.threads } : {}),
         ...(o.minTime !== undefined ? { minTimeS: o.minTime } : {}), ...(o.maxTime !== undefined ? { maxTimeS: o.maxTime } : {}),
         ...(o.warmup !== undefined ? { warmupS: o.warmup } : {}),
-        targetSpread: o.targetSpread, repeatAA: !!o.repeatAa, seed: o.seed, limits: o.limits,
+        targetSpread: o.targetSpread, repeatAA: !!o.repeatAa, seed: o.seed, limits: o.limits, ...(o.inCache ? { inCache: true } : {}), ...(o.suite ? { suite: o.suite } : {}),
         json: o.json ?? `out/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
       }, MODELS);
       const { file } = run;
       console.log(formatLimits(file.limits));
       const models = file.benchmarks.filter((r) => r.kind === 'model'), ops = file.benchmarks.filter((r) => r.kind === 'op');
       if (models.length) console.log(`\n${formatModels(models)}`);
-      if (ops.length) console.log(`\n${formatOps(ops)}`);
+      const suiteOps = o.suite === 'gemm' ? ops.slice(0, GEMM_SUITE.length) : [];
+      if (suiteOps.length) console.log(`\nGEMM (native sgemm, float32; % of the FMA peak of the threads used)\n${formatGemm(GEMM_SUITE, suiteOps)}`);
+      if (ops.length > suiteOps.length) console.log(`\n${formatOps(ops.slice(suiteOps.length))}`);
       const notes = [...run.notes, ...formatNotes(file.benchmarks)];
       if (notes.length) console.log(`\n${notes.map((n) => `note: ${n}`).join('\n')}`);
       const s = file.summary;

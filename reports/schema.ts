@@ -56,6 +56,8 @@ export interface MachineLimits {
     peakFlops: LimitMeasurement;
     /** Streaming copy over a large buffer; counts bytes read plus bytes written. */
     bandwidth: LimitMeasurement;
+    /** The same triad over a 1 MiB working set (L2-resident): the bound of kernels whose data is in cache. Absent in older files. */
+    cacheBandwidth?: LimitMeasurement;
     caches: { l2Bytes: number | null; l3Bytes: number | null };
   };
   /** Per accelerated device backend (webgpu): a large matmul and a copy kernel through the engine. */

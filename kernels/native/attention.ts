@@ -1,5 +1,5 @@
 import type { TensorMeta } from '../../engine/backend.js';
-import { sdpaDims, sdpaScale, type SdpaAttrs, type SdpaDims } from '../../engine/ops/nn/attention-util.js';
+import { sdpaBiasKeyConstant, sdpaDims, sdpaScale, type SdpaAttrs, type SdpaDims } from '../../engine/ops/nn/attention-util.js';
 import { broadcastStrides, sameShape, sizeOf } from '../../engine/shape.js';
 import { addon, codes } from './addon.js';
 import type { NativeArg, NativeKernel } from './types.js';
@@ -52,5 +52,6 @@ export const scaledDotProductAttentionBackward: NativeKernel<SdpaAttrs> = (input
   addon().attentionBackward(q, k, v, bias, mask, pad, dOut, dq, dk, dv, dS, ...layout(inputs, d, attrs), sdpaScale(attrs, d.D), dsSum ? 1 : 0);
   if (dsSum) dBias[0] = dS.reduce((s, x) => s + x, 0);
   else if (!full) reduceToBias(dS, scores, biasMeta, dBias);
+  if (sdpaBiasKeyConstant(biasMeta.shape)) dBias.forEach((x, i) => (dBias[i] = 0 * x));
   return [dq, dk, dv, dBias];
 };

@@ -1,5 +1,5 @@
 import { avgPoolGeom, type AvgPool2dAttrs, type Win } from '../../engine/ops/nn/conv-util.js';
-import { adaptiveGeom, upsampleGeom, type AdaptiveAvgPool2dAttrs, type Taps, type UpsampleAttrs } from '../../engine/ops/nn/resample-util.js';
+import { adaptiveGeom, packTaps, upsampleGeom, type AdaptiveAvgPool2dAttrs, type Taps, type UpsampleAttrs } from '../../engine/ops/nn/resample-util.js';
 import { addon } from './addon.js';
 import type { NativeArg, NativeKernel } from './types.js';
 import { alloc } from './util.js';
@@ -23,25 +23,6 @@ export function avgPoolTaps(w: Win, countIncludePad: boolean, scale?: number): T
     const wt = scale ?? 1 / (countIncludePad ? b - a : hi - lo);
     return { idx, wt: idx.map(() => wt) };
   });
-}
-
-/** The addon's table layout: [row offsets (oh+1), column offsets (ow+1), indices...] and one weight per index. */
-export function packTaps(th: Taps, tw: Taps): { taps: Int32Array; weights: Float32Array } {
-  const heads = th.length + tw.length + 2;
-  const n = [...th, ...tw].reduce((a, t) => a + t.idx.length, 0);
-  const taps = new Int32Array(heads + n), weights = new Float32Array(n);
-  let at = 0, slot = 0;
-  for (const dim of [th, tw]) {
-    for (const t of dim) {
-      taps[slot++] = at;
-      t.idx.forEach((v, q) => {
-        taps[heads + at] = v;
-        weights[at++] = t.wt[q]!;
-      });
-    }
-    taps[slot++] = at;
-  }
-  return { taps, weights };
 }
 
 function resample(x: NativeArg, th: Taps, tw: Taps, o: Parameters<typeof alloc>[0]): Float32Array[] {

@@ -37,8 +37,11 @@ export function normBackward(x: RefArg, dOut: RefArg, w: RefArg | undefined, wan
       sgx += g[j]! * xhat[j]!;
     }
     const mg = rms ? 0 : sg / len, mgx = sgx / len;
+    // NOTE: a one-element rms row is pure cancellation, g - xhat * (g * xhat) = g * (1 - xhat^2), even
+    // in float64; 1 - xhat^2 = eps * rstd^2 exactly, so that form is used (infinite g or x give NaN either way).
+    const one = rms && len === 1 && Number.isFinite(g[0]) && Number.isFinite(xhat[0]);
     for (let j = 0; j < len; j++) {
-      dX[at + j] = rstd * (g[j]! - mg - xhat[j]! * mgx);
+      dX[at + j] = one ? rstd * (g[j]! * (eps * rstd * rstd)) : rstd * (g[j]! - mg - xhat[j]! * mgx);
       if (wantW) dW[j] = dW[j]! + dOut.data[at + j]! * xhat[j]!;
       if (wantB) dB[j] = dB[j]! + dOut.data[at + j]!;
     }

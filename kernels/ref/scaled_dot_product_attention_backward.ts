@@ -1,5 +1,5 @@
 import { allocArray } from '../../engine/dtype.js';
-import { causalAllows, sdpaDims, sdpaScale, type SdpaAttrs } from '../../engine/ops/nn/attention-util.js';
+import { causalAllows, sdpaBiasKeyConstant, sdpaDims, sdpaScale, type SdpaAttrs } from '../../engine/ops/nn/attention-util.js';
 import type { RefKernel } from './types.js';
 import { broadcastOffsets } from './util.js';
 
@@ -8,6 +8,7 @@ import { broadcastOffsets } from './util.js';
 //   dP_j = <dO_i, v_j>,  D = Σ_j p_j dP_j,  dS_j = p_j (dP_j − D),
 //   dq_i = scale Σ_j dS_j k_j,  dk_j += scale dS_j q_i,  dv_j += p_j dO_i,  dBias += dS (unbroadcast).
 // Query head h reads (and its gradients add into) kv head floor(h / (H / Hkv)).
+// NOTE: a bias constant along the keys gets 0·dS (exactly 0, NaN in NaN rows): sdpaBiasKeyConstant.
 export const scaledDotProductAttentionBackward: RefKernel<SdpaAttrs> = (inputs, attrs, outs) => {
   const [q, k, v, bias, mask, pad, dOut] = inputs;
   const { B, H, Hkv, Tq, Tk, D, Dv } = sdpaDims(inputs);
@@ -17,6 +18,7 @@ export const scaledDotProductAttentionBackward: RefKernel<SdpaAttrs> = (inputs, 
   const dq = new Float64Array(q!.data.length), dk = new Float64Array(k!.data.length);
   const dv = new Float64Array(v!.data.length), dBias = new Float64Array(bias!.data.length);
   const p = new Float64Array(Tk), kept = new Uint8Array(Tk);
+  const dBiasWeight = sdpaBiasKeyConstant(bias!.shape) ? 0 : 1;
 
   /** p of query row `qRow` (batch b, position i) against kv rows from `kv0`; false for a dead row (p = 0). */
   const probs = (b: number, i: number, qRow: number, kv0: number): boolean => {
@@ -55,7 +57,7 @@ export const scaledDotProductAttentionBackward: RefKernel<SdpaAttrs> = (inputs, 
         for (let j = 0; j < Tk; j++) {
           if (!kept[j]) continue;
           const dS = p[j]! * (dP[j]! - rowDot);
-          dBias[biasAt[qRow * Tk + j]!]! += dS;
+          dBias[biasAt[qRow * Tk + j]!]! += dBiasWeight * dS;
           for (let c = 0; c < D; c++) {
             dq[qRow * D + c]! += scale * dS * k!.data[(kv0 + j) * D + c]!;
             dk[(kv0 + j) * D + c]! += scale * dS * q!.data[qRow * D + c]!;

@@ -5,19 +5,6 @@
 import type { OpName } from '../../engine/ops/index.js';
 
 export const DECOMPOSED: Readonly<Partial<Record<OpName, string>>> = {
-  sinkhorn: 'max + exp + sum + div over the unrolled rounds',
-  sinkhorn_backward: 'autodiff over the unrolled rounds',
-  hc_pre: 'mul + sum',
-  hc_post_res: 'matmul + mul + add',
-  conv1d: 'unfold + matmul (implicit GEMM is future work)',
-  conv2d: 'pad + unfold + matmul (+ add for the bias)',
-  conv_transpose2d: 'matmul + fold',
-  avg_pool2d: 'pad + unfold + sum + mul',
-  adaptive_avg_pool2d: 'separable tap sums (matmul-free ops over the pooling taps)',
-  upsample: 'separable tap sums over the interpolation taps',
-  scaled_dot_product_attention: 'matmul + softmax (+ where for masks); SwiftShader wants the unfused form (kernels.md §3.3)',
-  rope: 'slice + mul + add over cos/sin tables',
-  scaled_dot_product_attention_backward: 'matmul + softmax + elementwise (the op-written backward)',
   segment_sum: 'zeros + expand + scatter_add',
   segment_mean: 'segment_sum + div',
   segment_max: 'dense masked max over segments',

@@ -3,11 +3,15 @@
 // and runs as its decomposition into ops that have kernels; a test enforces that the two lists
 // cover the registry exactly.
 import type { AttrsOf, OpName } from '../../engine/ops/index.js';
+import { ATTENTION } from './attention.js';
 import { BINARY, COMPARE, UNARY, cast, clamp, where } from './elementwise.js';
+import { CONV } from './conv.js';
+import { HC } from './hc.js';
 import { INDEXING } from './indexing.js';
 import type { WebGPUKernel } from './kernel.js';
 import { linear, matmul } from './matmul.js';
 import { MOVEMENT } from './movement.js';
+import { OPTIM } from './optim.js';
 import { NORM } from './norm.js';
 import { dropout } from './random.js';
 import { REDUCE } from './reduce.js';
@@ -29,7 +33,11 @@ export const KERNELS: WebGPUKernelTable = {
   ...MOVEMENT,
   ...INDEXING,
   ...WINDOW,
+  ...HC,
+  ...CONV,
   matmul,
   linear,
   dropout,
+  ...ATTENTION,
+  ...OPTIM,
 };

@@ -49,7 +49,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
   let rstd = select(zrsqrt(tot.x / n + P.eps), tot.x, is_nan(tot.x));
   let mgx = rstd * tot.y / n;
-  // NOTE: a one-element row is pure cancellation in float32: g - xhat·(g·xhat) = g·(1 - xhat²),
+  // NOTE: a one-element row is pure cancellation (even in float64): g - xhat·(g·xhat) = g·(1 - xhat²),
   // and 1 - xhat² = eps·rstd² exactly, so that form is used (not for infinite g or x, which give NaN as in ref).
   let one = P.len == 1u;
   for (var j = lid; j < P.len; j += WG) {

@@ -92,8 +92,16 @@ inline void transpose(const float* src, size_t lds, float* dst, size_t ldd, size
     for (size_t c = 0; c < cols; c++) dst[c * ldd + r] = src[r * lds + c];
 }
 
-/** S (r × n tile of keys j0..) = scale·S + bias where kept, -inf where not; returns the row maxima (NaN-propagating) in m. */
-inline void mask_scores(const Attn& a, size_t b, size_t h, size_t i0, size_t r, size_t j0, size_t n, float* S, size_t lds, float* m) {
+/** Whether query i of head (b, h) attends key j (j below i's causal end). */
+inline bool kept_at(const Attn& a, size_t b, size_t h, size_t i, size_t j) {
+  return a.mask[b * a.ms[0] + h * a.ms[1] + i * a.ms[2] + j * a.ms[3]] && !a.pad[b * a.ps[0] + j * a.ps[1]];
+}
+
+/**
+ * S (r × n tile of keys j0..) = scale·S + bias where kept, -inf where not; the row maxima
+ * (NaN-propagating) go to m and, when `kept` is given, the kept flags (r × n) to it.
+ */
+inline void mask_scores(const Attn& a, size_t b, size_t h, size_t i0, size_t r, size_t j0, size_t n, float* S, size_t lds, float* m, uint8_t* kept = nullptr) {
   for (size_t ii = 0; ii < r; ii++) {
     const size_t i = i0 + ii;
     const int64_t bo = b * a.bs[0] + h * a.bs[1] + i * a.bs[2], mo = b * a.ms[0] + h * a.ms[1] + i * a.ms[2];
@@ -106,6 +114,7 @@ inline void mask_scores(const Attn& a, size_t b, size_t h, size_t i0, size_t r, 
       const bool keep = j < end && a.mask[mo + j * a.ms[3]] && !a.pad[b * a.ps[0] + j * a.ps[1]];
       const float v = keep ? a.scale * s[jj] + a.bias[bo + j * a.bs[3]] : -INFINITY;
       s[jj] = v;
+      if (kept) kept[ii * n + jj] = keep;
       nan |= v != v;
       mx = v > mx ? v : mx;
     }
@@ -117,6 +126,56 @@ inline void mask_scores(const Attn& a, size_t b, size_t h, size_t i0, size_t r, 
 ZOO_INLINE double exp_row(float* s, size_t n, float m) {
   vm::map(s, s, n, [&](V x) ZOO_LAMBDA { return vm::sel(x == -vm::kInf, vm::splat(0.f), vm::exp(x - m)); });
   return vm::sum_d(s, n);
+}
+
+// ---- exact path: q, k, v or dO holding inf/NaN ------------------------------------------------
+// In a GEMM a zero weight times an infinite entry is NaN, where the float64 oracle (kernels/ref)
+// never forms the product of an excluded pair. When any of them is not finite, rows run through
+// this scalar path, which follows the ref kernel step by step (float32 inputs, double sums).
+
+bool all_finite(const float* x, size_t n) {
+  bool ok = true;
+  for (size_t i = 0; i < n; i++) ok &= std::isfinite(x[i]);
+  return ok;
+}
+
+/** Scores of query row i of head (b, h) against every key into s, kept flags into kept; returns their max (NaN-propagating). */
+double row_scores(const Attn& a, size_t b, size_t h, size_t i, double* s, uint8_t* kept) {
+  const float* q = a.q + ((b * a.H + h) * a.Tq + i) * a.D;
+  const float* k = a.k + (b * a.Hkv + h / (a.H / a.Hkv)) * a.Tk * a.D;
+  const size_t end = key_end(a, i);
+  double m = -INFINITY;
+  for (size_t j = 0; j < a.Tk; j++) {
+    kept[j] = j < end && kept_at(a, b, h, i, j);
+    if (!kept[j]) continue;
+    double dot = 0;
+    for (size_t c = 0; c < a.D; c++) dot += static_cast<double>(q[c]) * k[j * a.D + c];
+    s[j] = a.scale * dot + a.bias[b * a.bs[0] + h * a.bs[1] + i * a.bs[2] + j * a.bs[3]];
+    m = s[j] > m || s[j] != s[j] ? s[j] : m;
+  }
+  return m;
+}
+
+/** s[j] = softmax over the kept keys (0 elsewhere); m is the row max (not -inf). */
+void row_probs(const Attn& a, double m, double* s, const uint8_t* kept) {
+  double z = 0;
+  for (size_t j = 0; j < a.Tk; j++) z += kept[j] ? (s[j] = std::exp(s[j] - m)) : (s[j] = 0);
+  for (size_t j = 0; j < a.Tk; j++) s[j] /= z;
+}
+
+void fwd_exact(const Attn& a, size_t row, float* out) {
+  const size_t i = row % a.Tq, h = (row / a.Tq) % a.H, b = row / (a.Tq * a.H);
+  const float* v = a.v + (b * a.Hkv + h / (a.H / a.Hkv)) * a.Tk * a.Dv;
+  std::vector<double> s(a.Tk), acc(a.Dv, 0.0);
+  std::vector<uint8_t> kept(a.Tk);
+  const double m = row_scores(a, b, h, i, s.data(), kept.data());
+  if (m != -INFINITY) {
+    row_probs(a, m, s.data(), kept.data());
+    for (size_t j = 0; j < a.Tk; j++)
+      if (kept[j])
+        for (size_t c = 0; c < a.Dv; c++) acc[c] += s[j] * v[j * a.Dv + c];
+  }
+  for (size_t c = 0; c < a.Dv; c++) out[row * a.Dv + c] = static_cast<float>(acc[c]);
 }
 
 // ---- forward ----------------------------------------------------------------------------------
@@ -175,7 +234,7 @@ struct Grads {
 };
 
 /** Scratch floats of one backward task. */
-size_t bwd_scratch(const Attn& a) { return (a.D + a.Dv) * a.Tk + 3 * RB * a.Tk + RB + 16; }
+size_t bwd_scratch(const Attn& a) { return (a.D + a.Dv) * a.Tk + 3 * RB * a.Tk + RB + (RB * a.Tk + 3) / 4 + 16; }
 
 /** Kv head (b, kvh) and its G query heads. dk and dv of this head are written only here. */
 ZOO_INLINE void bwd_task(const Attn& a, const Grads& g, size_t b, size_t kvh, float* scratch) {
@@ -185,6 +244,7 @@ ZOO_INLINE void bwd_task(const Attn& a, const Grads& g, size_t b, size_t kvh, fl
   float* dk = g.dk + (b * a.Hkv + kvh) * Tk * D;
   float* dv = g.dv + (b * a.Hkv + kvh) * Tk * Dv;
   float *Kt = scratch, *Vt = Kt + D * Tk, *P = Vt + Dv * Tk, *dP = P + RB * Tk, *T = dP + RB * Tk, *m = T + RB * Tk;
+  uint8_t* kept = reinterpret_cast<uint8_t*>(m + RB);
   transpose(k, D, Kt, Tk, Tk, D);
   transpose(v, Dv, Vt, Tk, Tk, Dv);
   std::fill(dk, dk + Tk * D, 0.f);
@@ -205,28 +265,31 @@ ZOO_INLINE void bwd_task(const Attn& a, const Grads& g, size_t b, size_t kvh, fl
       // P = softmax of the masked scores (rows with nothing live stay 0).
       std::fill(P, P + r * n, 0.f);
       mm_acc(q, D, Kt, Tk, P, n, r, n, D);
-      mask_scores(a, b, h, i0, r, 0, n, P, n, m);
+      mask_scores(a, b, h, i0, r, 0, n, P, n, m, kept);
       for (size_t ii = 0; ii < r; ii++) {
         float* p = P + ii * n;
-        if (m[ii] == -INFINITY) {
+        const uint8_t* kp = kept + ii * n;
+        if (m[ii] == -INFINITY) {  // dead row: no gradient at all
           std::fill(p, p + n, 0.f);
+          std::fill(kept + ii * n, kept + (ii + 1) * n, uint8_t{0});
           continue;
         }
         const float inv = static_cast<float>(1.0 / exp_row(p, n, m[ii]));
-        for (size_t j = 0; j < n; j++) p[j] *= inv;
+        for (size_t j = 0; j < n; j++) p[j] = kp[j] ? p[j] * inv : 0.f;  // excluded pairs stay 0 even in a NaN row
       }
       // dP = dO Vᵀ, D_i = Σ_j P_ij dP_ij, dS = P ⊙ (dP − D) (in dP).
       std::fill(dP, dP + r * n, 0.f);
       mm_acc(dO, Dv, Vt, Tk, dP, n, r, n, Dv);
       for (size_t ii = 0; ii < r; ii++) {
         const float* p = P + ii * n;
+        const uint8_t* kp = kept + ii * n;
         float* ds = dP + ii * n;
         double acc = 0;
-        for (size_t j = 0; j < n; j++) acc += static_cast<double>(p[j]) * ds[j];
+        for (size_t j = 0; j < n; j++) acc += kp[j] ? static_cast<double>(p[j]) * ds[j] : 0.0;
         const float di = static_cast<float>(acc);
         double rowSum = 0;
         for (size_t j = 0; j < n; j++) {
-          ds[j] = p[j] * (ds[j] - di);
+          ds[j] = kp[j] ? p[j] * (ds[j] - di) : 0.f;
           rowSum += ds[j];
         }
         if (g.dS && !g.dsSum) std::copy(ds, ds + n, g.dS + (row0 + ii) * Tk);
@@ -246,6 +309,50 @@ ZOO_INLINE void bwd_task(const Attn& a, const Grads& g, size_t b, size_t kvh, fl
 }
 ZOO_AVX2 void bwd_task_avx2(const Attn& a, const Grads& g, size_t b, size_t kvh, float* s) { bwd_task(a, g, b, kvh, s); }
 void bwd_task_generic(const Attn& a, const Grads& g, size_t b, size_t kvh, float* s) { bwd_task(a, g, b, kvh, s); }
+
+/** The exact path of bwd_task (ref's loop order: per query row, then its kept keys). */
+void bwd_exact(const Attn& a, const Grads& g, size_t b, size_t kvh) {
+  const size_t D = a.D, Dv = a.Dv, Tk = a.Tk, G = a.H / a.Hkv, kv = b * a.Hkv + kvh;
+  const float *k = a.k + kv * Tk * D, *v = a.v + kv * Tk * Dv;
+  std::vector<double> p(Tk), dP(Tk), dk(Tk * D, 0.0), dv(Tk * Dv, 0.0), dq(D);
+  std::vector<uint8_t> kept(Tk);
+  double dsTotal = 0;
+  for (size_t h = kvh * G; h < (kvh + 1) * G; h++) {
+    for (size_t i = 0; i < a.Tq; i++) {
+      const size_t row = (b * a.H + h) * a.Tq + i;
+      const float *q = a.q + row * D, *dO = g.dOut + row * Dv;
+      if (g.dS && !g.dsSum) std::fill(g.dS + row * Tk, g.dS + (row + 1) * Tk, 0.f);
+      std::fill(dq.begin(), dq.end(), 0.0);
+      const double m = row_scores(a, b, h, i, p.data(), kept.data());
+      if (m != -INFINITY) {
+        row_probs(a, m, p.data(), kept.data());
+        double rowDot = 0;
+        for (size_t j = 0; j < Tk; j++) {
+          if (!kept[j]) continue;
+          double sdp = 0;
+          for (size_t c = 0; c < Dv; c++) sdp += static_cast<double>(dO[c]) * v[j * Dv + c];
+          dP[j] = sdp;
+          rowDot += p[j] * sdp;
+        }
+        for (size_t j = 0; j < Tk; j++) {
+          if (!kept[j]) continue;
+          const double dS = p[j] * (dP[j] - rowDot);
+          if (g.dS && !g.dsSum) g.dS[row * Tk + j] = static_cast<float>(dS);
+          dsTotal += dS;
+          for (size_t c = 0; c < D; c++) {
+            dq[c] += a.scale * dS * k[j * D + c];
+            dk[j * D + c] += a.scale * dS * q[c];
+          }
+          for (size_t c = 0; c < Dv; c++) dv[j * Dv + c] += p[j] * dO[c];
+        }
+      }
+      for (size_t c = 0; c < D; c++) g.dq[row * D + c] = static_cast<float>(dq[c]);
+    }
+  }
+  for (size_t c = 0; c < Tk * D; c++) g.dk[kv * Tk * D + c] = static_cast<float>(dk[c]);
+  for (size_t c = 0; c < Tk * Dv; c++) g.dv[kv * Tk * Dv + c] = static_cast<float>(dv[c]);
+  if (g.dS && g.dsSum) g.dS[kv] = static_cast<float>(dsTotal);
+}
 
 /** Elements a broadcast view over `dims` reaches (largest offset + 1; 0 when empty), -1 for a negative stride. */
 int64_t reach(const int64_t* st, const size_t* dims, size_t n) {
@@ -300,10 +407,16 @@ Napi::Value attention(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   if (out.n == 0) return info.Env().Undefined();
+  float* o = out.f32();
+  if (!(all_finite(a.q, q.n) && all_finite(a.k, k.n) && all_finite(a.v, v.n))) {
+    parallel_for(a.B * a.H * a.Tq, 16, [&](size_t r0, size_t r1) {
+      for (size_t r = r0; r < r1; r++) fwd_exact(a, r, o);
+    });
+    return info.Env().Undefined();
+  }
   const size_t blocks = (a.Tq + RB - 1) / RB, tasks = a.B * a.H * blocks;
   const auto run = use_avx2() ? fwd_block_avx2 : fwd_block_generic;
   const size_t per = a.D * KB + RB * KB + RB * a.Dv + 3 * RB + 16;
-  float* o = out.f32();
   parallel_for(tasks, 1, [&](size_t t0, size_t t1) {
     Scratch s(per * sizeof(float));
     for (size_t t = t0; t < t1; t++) {
@@ -339,6 +452,12 @@ Napi::Value attentionBackward(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   const Grads g{dOut.f32(), dq.f32(), dk.f32(), dv.f32(), dS.f32(), dsSum};
+  if (!(all_finite(a.q, q.n) && all_finite(a.k, k.n) && all_finite(a.v, v.n) && all_finite(g.dOut, dOut.n))) {
+    parallel_for(a.B * a.Hkv, 1, [&](size_t t0, size_t t1) {
+      for (size_t t = t0; t < t1; t++) bwd_exact(a, g, t / a.Hkv, t % a.Hkv);
+    });
+    return info.Env().Undefined();
+  }
   const auto run = use_avx2() ? bwd_task_avx2 : bwd_task_generic;
   const size_t per = bwd_scratch(a);
   parallel_for(a.B * a.Hkv, 1, [&](size_t t0, size_t t1) {

@@ -191,6 +191,14 @@ ZOO_INLINE void backward_rows(const Backward& p, size_t r0, size_t r1, double* d
     }
     const double rstd = 1.0 / std::sqrt(ss * inv + p.eps);
     const double mg = p.rms ? 0.0 : sg * inv, mgx = rstd * sgd * inv;
+    if (p.rms && len == 1) {
+      // NOTE: a one-element rms row is pure cancellation, g - xhat·(g·xhat) = g·(1 - xhat²), even in
+      // double; 1 - xhat² = eps·rstd² exactly, so that form is used (not for infinite g or x: NaN as ref).
+      const double g = p.w ? static_cast<double>(dy[0]) * p.w[0] : dy[0], xh = x[0] * rstd;
+      dx[0] = static_cast<float>(std::isfinite(g) && std::isfinite(xh) ? rstd * (g * (p.eps * rstd * rstd)) : rstd * (g - xh * mgx));
+      if (dw) dw[0] += dy[0] * xh;
+      continue;
+    }
     i = 0;
     for (; i + 4 <= len; i += 4) {
       VD xd, dd;

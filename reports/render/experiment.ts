@@ -96,7 +96,7 @@ export function experimentCharts(f: ExperimentResultsFile, prefix: string): Char
 // -- tables -------------------------------------------------------------------------------------
 
 const f4 = (x: number | null | undefined) => (x == null ? '-' : x.toFixed(4));
-const g4 = (x: number | null | undefined) => (x == null ? '-' : Math.abs(x) >= 1e4 ? x.toExponential(2) : x.toFixed(4));
+const g4 = (x: number | null | undefined) => (x == null ? '-' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(4));
 const stat = (s: SeedStats, fmt: (x: number | null) => string) => (s.mean === null ? '-' : `${fmt(s.mean)} ± ${fmt(s.std)}`);
 
 function claimsTable(f: ExperimentResultsFile): Html {

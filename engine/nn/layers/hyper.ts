@@ -175,7 +175,8 @@ abstract class HyperConnectionBase extends Module {
     const [B, T] = this.checkStreams(this.constructor.name, x);
     const n = this.streams, C = this.dim;
     const m = this.mappings(x);
-    const pre = expand(m.pre, [B, T, n]), post = expand(m.post, [B, T, n]), res = expand(m.res, [B, T, n, n]);
+    const full = (t: Tensor, shape: number[]) => (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : expand(t, shape));
+    const pre = full(m.pre, [B, T, n]), post = full(m.post, [B, T, n]), res = full(m.res, [B, T, n, n]);
     const u = hcPre(pre, x); // (B, T, C)
     const y = F(u);
     if (y.rank !== 3 || y.shape[0] !== B || y.shape[1] !== T || y.shape[2] !== C) {
@@ -233,7 +234,9 @@ export class HyperConnection extends HyperConnectionBase {
   protected mappings(x: Tensor): { pre: Tensor; post: Tensor; res: Tensor } {
     if (!this.dynamic) return { pre: this.bPre, post: this.bPost, res: this.bRes };
     const n = this.streams;
-    const d = tanh(matmul(this.norm!.forward(x), this.theta!)); // (B, T, n, n + 2): [j, 0] pre, [j, 1] post, [j, 2 + i] res_i
+    const [B, T] = x.shape as [number, number];
+    const xn = reshape(this.norm!.forward(x), [B * T * n, this.dim]); // one 2-D product, not B·T tiny ones
+    const d = reshape(tanh(matmul(xn, this.theta!)), [B, T, n, n + 2]); // [j, 0] pre, [j, 1] post, [j, 2 + i] res_i
     const col = (a: number, b: number) => slice(d, { starts: [a], ends: [b], axes: [-1] });
     const [aPre, aPost, aRes] = this.shareAlphaPreRes ? [0, 1, 0] : [0, 1, 2];
     const alpha = (i: number) => slice(this.alpha!, { starts: [i], ends: [i + 1] }); // (1)
@@ -281,7 +284,7 @@ export class ManifoldHyperConnection extends HyperConnectionBase {
     const n = this.streams, C = this.dim;
     const xf = reshape(x, [B, T, n * C]); // x⃗
     const invR = rsqrt(add(mean(square(xf), { axes: -1, keepdims: true }), this.eps)); // (B, T, 1): 1 / r
-    const raw = mul(matmul(xf, this.phi), invR); // (B, T, n² + 2n)
+    const raw = mul(reshape(matmul(reshape(xf, [B * T, n * C]), this.phi), [B, T, n * n + 2 * n]), invR); // (B, T, n² + 2n)
     const a = (i: number, len: number) => expand(slice(this.alpha, { starts: [i], ends: [i + 1] }), [len]);
     const scale = concat([a(0, n), a(1, n), a(2, n * n)]); // (n² + 2n): [α_pre·1_n | α_post·1_n | α_res·1_n²]
     const logits = add(mul(raw, scale), this.bias); // (B, T, n² + 2n)

@@ -1,7 +1,7 @@
 // Linear: y = act(x Wᵀ + b) (torch.nn.Linear, optionally followed by an activation that the linear
 // op fuses into its GEMM's epilogue). x (..., inFeatures) -> y (..., outFeatures).
-import { ShapeError, fmtShape } from '../../errors.js';
-import { linear, type LinearActivation } from '../../ops/linalg/linear.js';
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { LINEAR_ACTIVATIONS, linear, type LinearActivation } from '../../ops/linalg/linear.js';
 import type { Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
 import { checkCount, fanInBound, initUniform, type LayerOptions } from './layer-options.js';
@@ -28,6 +28,7 @@ export class Linear extends Module {
     this.weight = this.param('weight', initUniform([outFeatures, inFeatures], bound, opts));
     this.bias = (opts.bias ?? true) ? this.param('bias', initUniform([outFeatures], bound, opts)) : null;
     this.activation = opts.activation ?? 'none';
+    if (!LINEAR_ACTIVATIONS.includes(this.activation)) throw new ValueError('Linear', `activation '${String(this.activation)}' must be one of ${LINEAR_ACTIVATIONS.join(', ')}`);
   }
 
   /** y = act(x Wᵀ + b) (+ residual, added after the activation, when given: (..., outFeatures)). */

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { arbDim } from '../../arb.js';
 import type { TensorMeta } from '../../backend.js';
 import { F } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
@@ -13,7 +14,7 @@ export type { AdaptiveAvgPool2dAttrs } from './resample-util.js';
 
 /** Cases: outputs smaller, equal and larger than the input (overlapping windows), odd sizes. */
 const cases = fc
-  .record({ n: arbBatch, c: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 7 }), w: fc.integer({ min: 1, max: 7 }), oh: fc.integer({ min: 1, max: 5 }), ow: fc.integer({ min: 1, max: 5 }), asNumber: fc.boolean() })
+  .record({ n: arbBatch, c: fc.integer({ min: 1, max: 3 }), h: arbDim(7), w: arbDim(7), oh: fc.integer({ min: 1, max: 5 }), ow: fc.integer({ min: 1, max: 5 }), asNumber: fc.boolean() })
   .map(({ n, c, h, w, oh, ow, asNumber }) => ({ shapes: [[n, c, h, w]], attrs: { outputSize: pairAttr(oh, ow, asNumber) } as AdaptiveAvgPool2dAttrs }));
 
 /** A_h · x · A_wᵀ with the constant averaging matrices A (out, in). */

@@ -37,6 +37,14 @@ export const SDPA_INPUTS = 'q, k, v, attnBias (float), attnMask (bool), keyPaddi
 
 export const sdpaScale = (attrs: SdpaAttrs, D: number): number => attrs.scale ?? (D > 0 ? 1 / Math.sqrt(D) : 1);
 
+/**
+ * Whether an additive bias of this shape is constant along the keys (a scalar or last dim 1). Such
+ * a bias shifts whole softmax rows, which changes nothing, so its gradient Σ_j dS_ij is exactly 0
+ * (NaN where a row is NaN). The backward kernels produce it as 0·Σ dS: rounding would otherwise
+ * leave ~1e-17 (float64) or ~1e-8 (float32) of noise that no parity budget can tell from a bug.
+ */
+export const sdpaBiasKeyConstant = (biasShape: Shape): boolean => biasShape.length === 0 || biasShape[biasShape.length - 1] === 1;
+
 /** Whether query i may attend key j under the bottom-right causal rule. */
 export const causalAllows = (i: number, j: number, Tq: number, Tk: number): boolean => j <= i + Tk - Tq;
 

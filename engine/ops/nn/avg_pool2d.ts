@@ -20,7 +20,7 @@ export type { AvgPool2dAttrs } from './conv-util.js';
 /** Cases: stride (default too), padding (<= kernel/2), ceilMode, countIncludePad, divisorOverride, odd sizes. */
 const cases = fc
   .record({
-    n: arbBatch, c: fc.integer({ min: 1, max: 3 }), h: arbWinCase({ halfPad: true, maxD: 1 }), w: arbWinCase({ halfPad: true, maxD: 1 }),
+    n: arbBatch, c: fc.integer({ min: 1, max: 3 }), h: arbWinCase({ halfPad: true, maxD: 1, grow: true }), w: arbWinCase({ halfPad: true, maxD: 1, grow: true }),
     ceilMode: fc.boolean(), countIncludePad: fc.option(fc.boolean(), { nil: undefined }), divisorOverride: fc.option(fc.constantFrom(-2, 1, 3, 5), { nil: undefined }),
     asNumber: fc.boolean(), defaultStride: fc.boolean(),
   })

@@ -2,6 +2,7 @@
 // attribute resolution (torch defaults), validation (the only place it happens) and output sizes.
 // Pure arithmetic: no op is imported here (the op-based VJP pieces live in conv-grad.ts).
 import fc from 'fast-check';
+import { sizeProfile } from '../../arb.js';
 import type { TensorMeta } from '../../backend.js';
 import { promoteTypes, type DType } from '../../dtype.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
@@ -318,16 +319,28 @@ export interface WinCaseOpts {
   maxP?: number;
   /** Pools: padding at most half the kernel. */
   halfPad?: boolean;
+  /** Under the parity profile, also inputs 2, 14 or 30 beyond the smallest that fits (kernel tails). */
+  grow?: boolean;
 }
+
+/** Extra input length beyond the smallest that fits: 0-3, or 0, 2, 14, 30 under the parity profile when `grow`. */
+const extraLen = (e: number, grow: boolean): number => (grow && sizeProfile() === 'parity' ? [0, 2, 14, 30][e]! : e);
+
+/**
+ * Channels per group of conv cases: 1-2 for gradient checks; under the parity profile 1, 3, 7, 17
+ * or 33, sizes that are not multiples of the kernels' tiles (native 6×16, WGSL 32×32).
+ */
+export const arbGroupWidth = (): fc.Arbitrary<number> =>
+  fc.integer({ min: 1, max: 5 }).map((i) => (sizeProfile() === 'parity' ? [1, 3, 7, 17, 33][i - 1]! : 1 + ((i - 1) % 2)));
 
 /** Kernel 1..maxK, stride 1..maxS, dilation 1..maxD, padding, and an input (odd sizes too) that fits. */
 export function arbWinCase(o: WinCaseOpts = {}): fc.Arbitrary<WinCase> {
-  const { maxK = 3, maxS = 3, maxD = 2, maxP = 2, halfPad = false } = o;
+  const { maxK = 3, maxS = 3, maxD = 2, maxP = 2, halfPad = false, grow = false } = o;
   return fc
     .record({ k: fc.integer({ min: 1, max: maxK }), s: fc.integer({ min: 1, max: maxS }), d: fc.integer({ min: 1, max: maxD }), extra: fc.integer({ min: 0, max: 3 }) })
     .chain((r) =>
       fc.integer({ min: 0, max: halfPad ? Math.min(maxP, Math.floor(r.k / 2)) : maxP }).map((p) => ({
-        k: r.k, s: r.s, d: r.d, p, size: Math.max(1, span(r) - 2 * p) + r.extra,
+        k: r.k, s: r.s, d: r.d, p, size: Math.max(1, span(r) - 2 * p) + extraLen(r.extra, grow),
       })),
     );
 }

@@ -6,7 +6,7 @@ import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { reshape } from '../movement/reshape.js';
 import { convAsOps, convGrads, needGrads } from './conv-grad.js';
-import { arbBatch, arbWinCase, convCost, convDimCase, convGeom, unitWin, type ConvPadMode, type Win } from './conv-util.js';
+import { arbBatch, arbGroupWidth, arbWinCase, convCost, convDimCase, convGeom, unitWin, type ConvPadMode, type Win } from './conv-util.js';
 
 export interface Conv1dAttrs {
   stride?: number;
@@ -16,11 +16,11 @@ export interface Conv1dAttrs {
   groups?: number;
 }
 
-/** Cases: groups 1-3 (depthwise too), stride, dilation, padding (number, same, valid), bias or not. */
+/** Cases (channels and sizes grow under the parity profile): groups 1-3 (depthwise too), stride, dilation, padding (number, same, valid), bias or not. */
 const cases = fc
   .record({
-    n: arbBatch, g: fc.constantFrom(1, 1, 2, 3), cg: fc.integer({ min: 1, max: 2 }), og: fc.integer({ min: 1, max: 2 }),
-    l: arbWinCase(), mode: fc.constantFrom<ConvPadMode>('number', 'number', 'same', 'valid'), bias: fc.boolean(),
+    n: arbBatch, g: fc.constantFrom(1, 1, 2, 3), cg: arbGroupWidth(), og: arbGroupWidth(),
+    l: arbWinCase({ grow: true }), mode: fc.constantFrom<ConvPadMode>('number', 'number', 'same', 'valid'), bias: fc.boolean(),
   })
   .map(({ n, g, cg, og, l: l0, mode, bias }) => {
     const l = convDimCase(l0, mode);

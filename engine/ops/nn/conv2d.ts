@@ -5,7 +5,7 @@ import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
 import type { Tensor } from '../../tensor.js';
 import { convAsOps, convGrads, needGrads } from './conv-grad.js';
-import { arbBatch, arbWinCase, convCost, convDimCase, convGeom, pairAttr, type ConvPadMode, type IntPair } from './conv-util.js';
+import { arbBatch, arbGroupWidth, arbWinCase, convCost, convDimCase, convGeom, pairAttr, type ConvPadMode, type IntPair } from './conv-util.js';
 
 export type { IntPair } from './conv-util.js';
 
@@ -18,11 +18,11 @@ export interface Conv2dAttrs {
   groups?: number;
 }
 
-/** Cases: groups 1-3 (depthwise when C/G = 1), stride, dilation, padding (number, pair, same, valid), bias or not. */
+/** Cases (channels and sizes grow under the parity profile): groups 1-3 (depthwise when C/G = 1), stride, dilation, padding (number, pair, same, valid), bias or not. */
 const cases = fc
   .record({
-    n: arbBatch, g: fc.constantFrom(1, 1, 2, 3), cg: fc.integer({ min: 1, max: 2 }), og: fc.integer({ min: 1, max: 2 }),
-    h: arbWinCase(), w: arbWinCase(), mode: fc.constantFrom<ConvPadMode>('number', 'number', 'same', 'valid'), bias: fc.boolean(), asNumber: fc.boolean(),
+    n: arbBatch, g: fc.constantFrom(1, 1, 2, 3), cg: arbGroupWidth(), og: arbGroupWidth(),
+    h: arbWinCase({ grow: true }), w: arbWinCase({ grow: true }), mode: fc.constantFrom<ConvPadMode>('number', 'number', 'same', 'valid'), bias: fc.boolean(), asNumber: fc.boolean(),
   })
   .map(({ n, g, cg, og, h: h0, w: w0, mode, bias, asNumber }) => {
     const [h, w] = [convDimCase(h0, mode), convDimCase(w0, mode)];

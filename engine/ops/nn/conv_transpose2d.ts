@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { TensorMeta } from '../../backend.js';
+import { sizeProfile } from '../../arb.js';
 import { F } from '../../check.js';
 import { apply1 } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
@@ -7,24 +8,24 @@ import { sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { bytesOf } from '../infer.js';
 import { convTransposeAsOps, convTransposeGrads, needGrads } from './conv-grad.js';
-import { arbBatch, arbWinCase, convTransposeGeom, pairAttr, type ConvTranspose2dAttrs } from './conv-util.js';
+import { arbBatch, arbGroupWidth, arbWinCase, convTransposeGeom, pairAttr, type ConvTranspose2dAttrs } from './conv-util.js';
 
 export type { ConvTranspose2dAttrs } from './conv-util.js';
 
 /** One dim of a case: stride 1-3, dilation 1-2, padding 0-2, outputPadding < max(stride, dilation), output >= 1. */
 const arbDim = fc
-  .record({ w: arbWinCase(), extra: fc.integer({ min: 0, max: 2 }), opPick: fc.nat() })
+  .record({ w: arbWinCase(), extra: fc.integer({ min: 0, max: 3 }), opPick: fc.nat() })
   .map(({ w, extra, opPick }) => {
     const op = opPick % Math.max(w.s, w.d);
     // Hout = (H-1)·s - 2p + d·(k-1) + op + 1 >= 1.
     const hMin = Math.max(1, 1 + Math.ceil((2 * w.p - w.d * (w.k - 1) - op) / w.s));
-    return { ...w, op, size: hMin + extra };
+    return { ...w, op, size: hMin + (sizeProfile() === 'parity' ? [0, 2, 9, 16][extra]! : Math.min(extra, 2)) };
   });
 
-/** Cases: groups 1-3 (depthwise too), stride, padding, outputPadding, dilation, bias or not. */
+/** Cases (channels and sizes grow under the parity profile): groups 1-3 (depthwise too), stride, padding, outputPadding, dilation, bias or not. */
 const cases = fc
   .record({
-    n: arbBatch, g: fc.constantFrom(1, 1, 2, 3), cg: fc.integer({ min: 1, max: 2 }), og: fc.integer({ min: 1, max: 2 }),
+    n: arbBatch, g: fc.constantFrom(1, 1, 2, 3), cg: arbGroupWidth(), og: arbGroupWidth(),
     h: arbDim, w: arbDim, bias: fc.boolean(), asNumber: fc.boolean(),
   })
   .map(({ n, g, cg, og, h, w, bias, asNumber }) => ({

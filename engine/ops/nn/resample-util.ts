@@ -37,6 +37,28 @@ export function tapsMatrix(taps: Taps, inSize: number): Float64Array {
   return m;
 }
 
+/**
+ * Both dims' taps as flat tables for the native and WGSL kernels: [row offsets (oh+1), column
+ * offsets (ow+1), indices...] and one weight per index (offsets index the indices, rows first).
+ */
+export function packTaps(th: Taps, tw: Taps): { taps: Int32Array; weights: Float32Array } {
+  const heads = th.length + tw.length + 2;
+  const n = [...th, ...tw].reduce((a, t) => a + t.idx.length, 0);
+  const taps = new Int32Array(heads + n), weights = new Float32Array(n);
+  let at = 0, slot = 0;
+  for (const dim of [th, tw]) {
+    for (const t of dim) {
+      taps[slot++] = at;
+      t.idx.forEach((v, q) => {
+        taps[heads + at] = v;
+        weights[at++] = t.wt[q]!;
+      });
+    }
+    taps[slot++] = at;
+  }
+  return { taps, weights };
+}
+
 /** Float x (N,C,H,W) with H, W >= 1: the input of adaptive_avg_pool2d and upsample. */
 export function requireImage(op: string, x: TensorMeta): void {
   requireFloat(op, 'x', x);

@@ -7,8 +7,14 @@ import type { TensorMeta } from '../../backend.js';
 import { F, NONZERO, fIn, type CheckCase } from '../../check.js';
 import { apply } from '../../dispatch.js';
 import { defineOp } from '../../op.js';
+import { sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
+import { add } from '../binary/add.js';
+import { mul } from '../binary/mul.js';
+import { unbroadcast } from '../grad-util.js';
 import { requireFloat } from '../infer.js';
+import { rsqrt } from '../unary/rsqrt.js';
+import { square } from '../unary/square.js';
 import { vjpViaDecompose } from '../vjp-decompose.js';
 import { normBackwardCost, requireGradLike } from './layer_norm_backward.js';
 import { normVjp } from './norm-grad.js';
@@ -40,6 +46,19 @@ export const rmsNormCases: fc.Arbitrary<CheckCase<RmsNormAttrs>> = arbShape({ ma
   }),
 );
 
+/**
+ * The VJP written with ops. One-element rows (normalizedShape of size 1) get their exact form:
+ * there dX = rstd·(g - xhat·g·xhat) = rstd·g·(1 - xhat²) cancels to nothing even in float64, and
+ * 1 - xhat² = eps·rstd², so dX = g·eps·rstd³ (dWeight = sum(dOut·xhat) as always).
+ */
+function rmsNormVjp(x: Tensor, dOut: Tensor, w: Tensor | undefined, attrs: RmsNormAttrs): Tensor[] {
+  const eps = rmsEps(attrs.eps, x.dtype);
+  if (sizeOf(attrs.normalizedShape) !== 1) return normVjp(x, { weight: w }, dOut, trailingPlan(x.shape, attrs.normalizedShape), eps, true) as Tensor[];
+  const rstd = rsqrt(add(square(x), eps));
+  const dX = mul(mul(w ? mul(dOut, w) : dOut, eps), mul(mul(rstd, rstd), rstd));
+  return w ? [dX, unbroadcast(mul(dOut, mul(x, rstd)), w.shape)] : [dX];
+}
+
 /** rms_norm's cases with dOut (x's shape) after x. */
 const cases = rmsNormCases.map((c) => ({ shapes: [c.shapes[0]!, c.shapes[0]!, ...c.shapes.slice(1)], attrs: c.attrs }));
 
@@ -50,7 +69,7 @@ export const rmsNormBackwardOp = defineOp({
   infer: rmsNormBackwardInfer,
   // Second derivatives: the reverse pass over the decomposition below.
   vjp: (ctx): (Tensor | null)[] => vjpViaDecompose(rmsNormBackwardOp, ctx),
-  decompose: ([x, dOut, w], attrs) => normVjp(x!, { weight: w }, dOut!, trailingPlan(x!.shape, attrs.normalizedShape), rmsEps(attrs.eps, x!.dtype), true) as Tensor[],
+  decompose: ([x, dOut, w], attrs) => rmsNormVjp(x!, dOut!, w, attrs),
   // NOTE: x is kept away from 0 as for rms_norm (mean(x^2) must not be dwarfed by the tiny default eps).
   check: { cases, inputs: [fIn(NONZERO), F, F], secondOrder: true },
   cost: normBackwardCost,

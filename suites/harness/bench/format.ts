@@ -20,6 +20,7 @@ function limitLine(name: string, l: LimitMeasurement, unit: 'GFLOP/s' | 'GB/s'):
 
 export function formatLimits(l: MachineLimits): string {
   const lines = [limitLine('cpu peak', l.cpu.peakFlops, 'GFLOP/s'), limitLine('cpu bandwidth', l.cpu.bandwidth, 'GB/s')];
+  if (l.cpu.cacheBandwidth) lines.push(limitLine('cpu in-cache bandwidth', l.cpu.cacheBandwidth, 'GB/s'));
   if (l.cpu.peakFlops.value && l.cpu.bandwidth.value) lines.push(`cpu ridge point: ${(l.cpu.peakFlops.value / l.cpu.bandwidth.value).toPrecision(3)} FLOP/byte`);
   for (const [name, d] of Object.entries(l.devices)) {
     lines.push(limitLine(`${name} peak`, d.peakFlops, 'GFLOP/s'), limitLine(`${name} bandwidth`, d.bandwidth, 'GB/s'));

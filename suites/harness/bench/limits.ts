@@ -1,10 +1,9 @@
 // The machine's own limits, measured at the start of a run (kernels.md §1): peak FLOP/s from a
-// register-only FMA loop on all cores (native code only: JavaScript cannot issue FMAs at peak, so
+// register-only FMA loop on the native pool's threads (native code only: JavaScript cannot issue FMAs at peak, so
 // without the native probe the peak is reported unavailable, never guessed), memory bandwidth
 // from a streaming copy over a 256 MiB buffer, and on accelerated device backends a large matmul
 // and a streaming elementwise kernel through the engine. Then the roofline: which bound applies.
 import { readFileSync, readdirSync } from 'node:fs';
-import os from 'node:os';
 import { matmul, neg, randn, sum, type Backend, type Tensor } from '../../../engine/index.js';
 import type { LimitMeasurement, MachineLimits, RooflineRecord } from '../../../reports/schema.js';
 import { nativeAddon, syncBackend } from './hooks.js';
@@ -26,14 +25,18 @@ function bestRate(fn: () => void, work: number, repeats = REPEATS): number[] {
   return runs;
 }
 
-function cpuPeak(native: Backend | null): LimitMeasurement {
-  const method = 'register-only FMA loop on all cores (native fmaPeak)';
+/**
+ * Peak FLOP/s of the register-only FMA loop on `threads` threads (default: the native pool's size,
+ * which `--threads` sets, so the peak is that of the threads the kernels run on).
+ */
+export function cpuPeak(native: Backend | null, threads?: number): LimitMeasurement {
+  const method = 'register-only FMA loop (native fmaPeak)';
   if (!native) return unavailable(method, 'unavailable (native backend missing)');
   const addon = nativeAddon(native);
   if (!addon?.fmaPeak) return unavailable(method, 'unavailable (the native addon does not export fmaPeak)');
-  const threads = os.availableParallelism();
-  const runs = Array.from({ length: REPEATS }, () => addon.fmaPeak!(threads, 200));
-  return { value: Math.max(...runs), method: `${method}, ${threads} threads, best of ${REPEATS}`, runs };
+  const n = threads ?? addon.info().threads;
+  const runs = Array.from({ length: REPEATS }, () => addon.fmaPeak!(n, 200));
+  return { value: Math.max(...runs), method: `${method}, ${n} thread${n === 1 ? '' : 's'} (the native pool), best of ${REPEATS}`, runs };
 }
 
 /** Streaming bandwidth: native multi-threaded triad when the addon has it, else a JS memcpy. */
@@ -53,6 +56,27 @@ function cpuBandwidth(native: Backend | null): LimitMeasurement {
   dst.set(src);
   const runs = bestRate(() => dst.set(src), 2 * n);
   return { value: Math.max(...runs), method: 'TypedArray.prototype.set (memcpy) 128 MiB → 128 MiB, 1 thread; bytes read + written', runs };
+}
+
+/** Calls of `fn` per timed block: enough that a block of ~10 µs calls is not dominated by the clock. */
+const CACHE_BLOCK = 200;
+
+/**
+ * In-cache bandwidth: the native triad over a 1 MiB working set (three arrays of 1/3 MiB), which
+ * stays in L2 (512 KiB per core here, kernels.md §1.2) when split over the threads. The bound for
+ * a kernel whose data is cache-resident (`zoo bench --op ... --in-cache`).
+ */
+function cpuCacheBandwidth(native: Backend | null): LimitMeasurement {
+  const method = 'native triad a = b + s c over a 1 MiB working set (L2-resident), all threads; bytes read + written';
+  const addon = native ? nativeAddon(native) : null;
+  if (!addon?.triad) return unavailable(method, 'unavailable (the native addon does not export triad)');
+  const n = MiB / 3 / 4 | 0;
+  const a = new Float32Array(n), b = new Float32Array(n).fill(1), c = new Float32Array(n).fill(2);
+  for (let i = 0; i < CACHE_BLOCK; i++) addon.triad(a, b, c, 3);
+  const runs = bestRate(() => {
+    for (let i = 0; i < CACHE_BLOCK; i++) addon.triad!(a, b, c, 3);
+  }, CACHE_BLOCK * 3 * 4 * n, 3 * REPEATS);
+  return { value: Math.max(...runs), method: `${method}, best of ${3 * REPEATS} blocks of ${CACHE_BLOCK}`, runs };
 }
 
 /** Waits for `t` by reading a one-element reduction of it (small readback; the queue drains first). */
@@ -142,7 +166,7 @@ export interface LimitTargets {
 export async function measureLimits(t: LimitTargets): Promise<MachineLimits> {
   const devices: MachineLimits['devices'] = {};
   for (const b of t.devices) devices[b.name] = await deviceLimits(b);
-  return { cpu: { peakFlops: cpuPeak(t.native), bandwidth: cpuBandwidth(t.native), caches: cacheSizes() }, devices };
+  return { cpu: { peakFlops: cpuPeak(t.native), bandwidth: cpuBandwidth(t.native), cacheBandwidth: cpuCacheBandwidth(t.native), caches: cacheSizes() }, devices };
 }
 
 /** Limits not measured (--no-limits): every figure unavailable. */
@@ -151,10 +175,15 @@ export function skippedLimits(): MachineLimits {
   return { cpu: { peakFlops: unavailable('not measured', why), bandwidth: unavailable('not measured', why), caches: cacheSizes() }, devices: {} };
 }
 
-/** The peak and bandwidth that apply to `backend`: its device's, or the CPU's for CPU backends. */
-export function limitsFor(limits: MachineLimits, backend: string): { peak: number | null; bandwidth: number | null } {
-  const d = limits.devices[backend] ?? limits.cpu;
-  return { peak: d.peakFlops.value, bandwidth: d.bandwidth.value };
+/**
+ * The peak and bandwidth that apply to `backend`: its device's, or the CPU's for CPU backends;
+ * with `inCache` a CPU backend's bandwidth is the in-cache (L2-resident triad) one.
+ */
+export function limitsFor(limits: MachineLimits, backend: string, inCache = false): { peak: number | null; bandwidth: number | null } {
+  const device = limits.devices[backend];
+  if (device) return { peak: device.peakFlops.value, bandwidth: device.bandwidth.value };
+  const bandwidth = inCache ? (limits.cpu.cacheBandwidth?.value ?? null) : limits.cpu.bandwidth.value;
+  return { peak: limits.cpu.peakFlops.value, bandwidth };
 }
 
 /**

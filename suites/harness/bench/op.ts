@@ -24,6 +24,8 @@ export interface OpBenchSpec {
   dtype: DType;
   backend: string;
   seed: number;
+  /** Time one input set over and over (data in cache) instead of rotating sets past the L3. */
+  inCache?: boolean;
 }
 
 const MiB = 1 << 20;
@@ -126,7 +128,7 @@ export async function runOpBench(spec: OpBenchSpec, limits: MachineLimits, timin
     const { validation } = first;
     if (validation.status === 'failed') return emptyRecord(base, 'failed', `validation failed on ${spec.backend}: ${validation.detail}`, validation, sync);
     const setBytes = [...metas, ...outs].reduce((s, m) => s + sizeOf(m.shape) * itemSize(m.dtype), 0);
-    const count = inputSetCount(setBytes, roofline(flops, bytes, limitsFor(limits, spec.backend)).bound, limits.cpu.caches.l3Bytes);
+    const count = spec.inCache ? 1 : inputSetCount(setBytes, roofline(flops, bytes, limitsFor(limits, spec.backend)).bound, limits.cpu.caches.l3Bytes);
     // NOTE: every set holds the same values in its own buffers: rotation is about cache residency.
     for (let k = 1; k < count; k++) sets.push(upload(values, metas, backend));
     const block = blockOf(def, spec, sets, backend);
@@ -143,6 +145,7 @@ export async function runOpBench(spec: OpBenchSpec, limits: MachineLimits, timin
       validation, firstRunMs: first.firstRunMs, timing: t, fallbacks: first.fallbacks, sync,
       work: { flops, meteredFlops: null, bytes, units: sizeOf(outs[0]!.shape), unit: 'elements' },
       device: { liveBytesBefore, backend }, inputSets: { count, bytes: count * setBytes },
+      ...(spec.inCache ? { inCache: true, note: '--in-cache: one input set; % bw is of the in-cache (L2-resident triad) bound' } : {}),
     }, limits);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);

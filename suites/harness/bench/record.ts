@@ -155,6 +155,8 @@ export interface Measured {
   sync: BenchRecord['sync'];
   device: { liveBytesBefore: number; backend: Backend };
   inputSets?: { count: number; bytes: number };
+  /** The data stays in cache (one input set): fractions of bandwidth are of the in-cache bound. */
+  inCache?: boolean;
   note?: string;
 }
 
@@ -164,7 +166,7 @@ export function measuredRecord(base: Base, m: Measured, limits: MachineLimits): 
   const s = t.summary;
   const sec = s ? s.median / 1000 : null;
   const rate = (x: number | null) => (x !== null && sec ? x / sec : null);
-  const lim = limitsFor(limits, base.backend);
+  const lim = limitsFor(limits, base.backend, m.inCache);
   const flopRate = rate(work.flops), byteRate = rate(work.bytes);
   const mem = m.device.backend.memory();
   return {

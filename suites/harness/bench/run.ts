@@ -14,6 +14,7 @@ import { measureLimits, skippedLimits } from './limits.js';
 import { MODEL_MODES, resolveConfig, type ModelBenchSpec, type ModelMode } from './modelspec.js';
 import { runModelBench } from './model.js';
 import { planOp, runOpBench, type OpBenchSpec } from './op.js';
+import { GEMM_SUITE, runGemmCase } from './gemm.js';
 import { oneLine } from './format.js';
 import { createProgress, type Progress } from './progress.js';
 import { now } from './sampling.js';
@@ -41,6 +42,10 @@ export interface BenchRequest {
   repeatAA: boolean;
   seed: number;
   limits: boolean;
+  /** Op benchmarks keep their data in cache (one input set; bandwidth fraction of the in-cache bound). */
+  inCache?: boolean;
+  /** A named set of benchmarks ('gemm': the native sgemm shapes of suites/harness/bench/gemm.ts). */
+  suite?: string;
   /** Results file path. */
   json: string;
 }
@@ -92,7 +97,9 @@ function checkRequest(req: BenchRequest, registry: Readonly<Record<string, AnyMo
   if (unknownOps.length) throw badInput(`unknown op ${unknownOps.map((o) => `'${o}'`).join(', ')} (valid: ${OP_NAMES.slice(0, 12).join(', ')}, … ${OP_NAMES.length} in all; see 'zoo list')`);
   const badModes = req.modes.filter((m) => !(MODEL_MODES as readonly string[]).includes(m));
   if (badModes.length) throw badInput(`unknown mode ${badModes.map((m) => `'${m}'`).join(', ')} (valid: ${MODEL_MODES.join(', ')})`);
-  if (!req.models.length && !req.ops.length) throw badInput('nothing to benchmark: give --model NAME[,NAME] or --op NAME[,NAME] --shape SHAPES');
+  if (req.suite !== undefined && !(BENCH_SUITES as readonly string[]).includes(req.suite)) throw badInput(`unknown suite '${req.suite}' (valid: ${BENCH_SUITES.join(', ')})`);
+  if (req.suite === 'gemm' && req.backends && req.backends.some((b) => b !== 'native')) throw badInput('--suite gemm benchmarks the native sgemm: use it without --backend or with --backend native');
+  if (!req.models.length && !req.ops.length && !req.suite) throw badInput('nothing to benchmark: give --model NAME[,NAME], --op NAME[,NAME] --shape SHAPES or --suite gemm');
   if (req.ops.length && !req.shapes) throw badInput("--op needs --shape (e.g. --shape '1024x1024,1024x1024')");
   if (!isDType(req.dtype) || !isFloat(req.dtype)) throw badInput(`unknown dtype '${req.dtype}' (valid: float32, float64)`);
   for (const name of req.models) resolveConfig(name, registry[name]!, req.preset, req.batch, req.seq);
@@ -101,10 +108,16 @@ function checkRequest(req: BenchRequest, registry: Readonly<Record<string, AnyMo
 }
 
 const opSpec = (req: BenchRequest, op: OpName, backend: string): OpBenchSpec =>
-  ({ op, shapes: req.shapes!, attrs: req.attrs ?? {}, dtype: req.dtype as DType, backend, seed: req.seed });
+  ({ op, shapes: req.shapes!, attrs: req.attrs ?? {}, dtype: req.dtype as DType, backend, seed: req.seed, ...(req.inCache ? { inCache: true } : {}) });
+
+/** Named benchmark sets (`zoo bench --suite NAME`). */
+export const BENCH_SUITES = ['gemm'] as const;
 
 function plan(req: BenchRequest, registry: Readonly<Record<string, AnyModel>>, backends: string[]): Planned[] {
   const out: Planned[] = [];
+  if (req.suite === 'gemm') {
+    for (const c of GEMM_SUITE) out.push({ label: `gemm ${c.label}`, run: (l, t) => runGemmCase(c, l, t, req.seed) });
+  }
   for (const name of req.models) {
     const def = registry[name]!;
     const config = resolveConfig(name, def, req.preset, req.batch, req.seq);

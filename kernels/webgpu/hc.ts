@@ -1,0 +1,63 @@
+// The mHC/HC kernels: sinkhorn and its fused backward (one invocation per matrix, in global memory
+// so any n works) and the stream ops hc_pre / hc_post_res (one invocation per output element).
+import { hcStreams } from '../../engine/ops/nn/hc-util.js';
+import { matrixPlan, sinkhornIters, type SinkhornAttrs } from '../../engine/ops/nn/sinkhorn-util.js';
+import { sizeOf } from '../../engine/shape.js';
+import type { WebGPUKernel } from './kernel.js';
+import { params } from './program.js';
+import { fillTemplate, wgslSource } from './wgsl.js';
+
+type NoAttrs = Record<string, never>;
+
+const source = (file: string): string => fillTemplate(wgslSource(file), { MATH: wgslSource('math.wgsl') });
+
+export const sinkhorn: WebGPUKernel<SinkhornAttrs> = (ctx, [x], attrs, [o]) => {
+  const out = ctx.alloc(o!);
+  const { count, n } = matrixPlan(x!.shape);
+  if (count === 0) return [out];
+  const p = params().u32(count).u32(n).u32(sinkhornIters('sinkhorn', attrs)).f32(-Infinity);
+  ctx.dispatch({ name: 'sinkhorn', code: source('sinkhorn.wgsl'), inputs: [x!.storage], outputs: [out], params: p, workgroups: Math.ceil(count / 64) });
+  return [out];
+};
+
+export const sinkhornBackward: WebGPUKernel<SinkhornAttrs> = (ctx, [x, dOut], attrs, [o]) => {
+  const out = ctx.alloc(o!);
+  const { count, n } = matrixPlan(x!.shape);
+  if (count === 0) return [out];
+  const iters = sinkhornIters('sinkhorn_backward', attrs);
+  // The rounds' matrices (walked back in place) and their column/row sums, per matrix.
+  const m = ctx.scratch(count * n * n), sums = ctx.scratch(count * 2 * iters * n);
+  const p = params().u32(count).u32(n).u32(iters).f32(-Infinity);
+  ctx.dispatch({ name: 'sinkhorn_backward', code: source('sinkhorn_backward.wgsl'), inputs: [x!.storage, dOut!.storage], outputs: [out, m, sums], params: p, workgroups: Math.ceil(count / 64) });
+  ctx.release(m);
+  ctx.release(sums);
+  return [out];
+};
+
+export const hcPre: WebGPUKernel<NoAttrs> = (ctx, [h, x], _attrs, [o]) => {
+  const out = ctx.alloc(o!);
+  const total = sizeOf(o!.shape);
+  if (total === 0) return [out];
+  const { n, C } = hcStreams('hc_pre', x!);
+  const p = params().u32(total).u32(n).u32(C).u32(0);
+  ctx.dispatch({ name: 'hc_pre', code: wgslSource('hc_pre.wgsl'), inputs: [h!.storage, x!.storage], outputs: [out], params: p, workgroups: Math.ceil(total / 64) });
+  return [out];
+};
+
+export const hcPostRes: WebGPUKernel<NoAttrs> = (ctx, [hres, x, hpost, y], _attrs, [o]) => {
+  const out = ctx.alloc(o!);
+  const total = sizeOf(o!.shape);
+  if (total === 0) return [out];
+  const { n, C } = hcStreams('hc_post_res', x!);
+  const p = params().u32(total).u32(n).u32(C).u32(0);
+  const inputs = [hres!.storage, x!.storage, hpost!.storage, y!.storage];
+  ctx.dispatch({ name: 'hc_post_res', code: wgslSource('hc_post_res.wgsl'), inputs, outputs: [out], params: p, workgroups: Math.ceil(total / 64) });
+  return [out];
+};
+
+export const HC = {
+  sinkhorn,
+  sinkhorn_backward: sinkhornBackward,
+  hc_pre: hcPre,
+  hc_post_res: hcPostRes,
+} as const;

@@ -1,0 +1,98 @@
+// Fused attention forward, one invocation per query row (b, h, i), no workgroup memory and no
+// barriers (SwiftShader runs barrier-free kernels fastest, kernels.md §1.4). Keys stream through in
+// chunks of 16 with an online softmax: the chunk's scores sit in a private array, the running max m
+// and sum l rescale the output row (accumulated in place in `out`, which this invocation owns):
+//   s_j = scale·<q_i, k_j> + bias_ij if kept (mask ∧ ¬pad ∧ causal), else -inf
+//   m' = max(m, max_j s_j),  α = e^{m - m'},  l = α·l + Σ_j e^{s_j - m'},  o = α·o + Σ_j e^{s_j - m'} v_j
+//   out_i = o / l, or 0 when every score of the row is -inf (torch's _safe_softmax); NaN propagates.
+// Query head h reads kv head h / G. bias and mask are indexed through broadcast strides over
+// (B, H, Tq, Tk) (P.st[0], P.st[1]), pad through (P.pad_b, P.pad_k) over (B, Tk).
+
+@group(0) @binding(0) var<storage, read> q: array<f32>;
+@group(0) @binding(1) var<storage, read> k: array<f32>;
+@group(0) @binding(2) var<storage, read> v: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read> mask: array<u32>;
+@group(0) @binding(5) var<storage, read> pad: array<u32>;
+@group(0) @binding(6) var<storage, read_write> out: array<f32>;
+
+struct Params {
+  rows: u32,
+  H: u32,
+  G: u32,
+  Tq: u32,
+  Tk: u32,
+  D: u32,
+  Dv: u32,
+  causal: u32,
+  scale: f32,
+  // -inf (WGSL has no infinity literal).
+  neg_inf: f32,
+  pad_b: u32,
+  pad_k: u32,
+  // Backward only (one Params layout for both kernels).
+  ds_rows: u32,
+  _p0: u32,
+  _p1: u32,
+  _p2: u32,
+  st: array<vec4<i32>, 2>,
+}
+@group(0) @binding(7) var<uniform> P: Params;
+
+{{MATH}}
+
+{{ATTN_COMMON}}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = flat_id(wid, nwg, lid, 64u);
+  if (row >= P.rows) {
+    return;
+  }
+  let r = attn_row(row);
+  let o0 = row * P.Dv;
+  for (var c = 0u; c < P.Dv; c++) {
+    out[o0 + c] = 0.0;
+  }
+  var s: array<f32, 16>;
+  var kp: array<bool, 16>;
+  var m = P.neg_inf;
+  var l = 0.0;
+  for (var j0 = 0u; j0 < r.end; j0 += 16u) {
+    let n = min(16u, r.end - j0);
+    var mt = P.neg_inf;
+    for (var jj = 0u; jj < n; jj++) {
+      let x = score(r, j0 + jj);
+      s[jj] = x;
+      kp[jj] = kept(r, j0 + jj);
+      mt = nan_max(mt, x);
+    }
+    let mn = nan_max(m, mt);
+    if (mn == P.neg_inf) {
+      continue;
+    }
+    let alpha = select(zexp(m - mn), 0.0, m == P.neg_inf);
+    var add = 0.0;
+    for (var jj = 0u; jj < n; jj++) {
+      let p = select(zexp(s[jj] - mn), 0.0, s[jj] == P.neg_inf);
+      s[jj] = p;
+      add += p;
+    }
+    l = l * alpha + add;
+    m = mn;
+    for (var c = 0u; c < P.Dv; c++) {
+      var acc = out[o0 + c] * alpha;
+      for (var jj = 0u; jj < n; jj++) {
+        // An excluded pair adds nothing (not 0·v, which is NaN for an infinite v).
+        acc += select(0.0, s[jj] * v[(r.kv + j0 + jj) * P.Dv + c], kp[jj]);
+      }
+      out[o0 + c] = acc;
+    }
+  }
+  if (m != P.neg_inf) {
+    let inv = 1.0 / l;
+    for (var c = 0u; c < P.Dv; c++) {
+      out[o0 + c] = out[o0 + c] * inv;
+    }
+  }
+}
