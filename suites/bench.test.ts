@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  Generator, Linear, Module, mseLoss, randn, registerBackend, type Backend,
+  Generator, Linear, Module, backendStatus, getBackend, mseLoss, randn, registerBackend, type Backend,
 } from '../engine/index.js';
 import { RefBackend, RefStorage } from '../kernels/ref/backend.js';
 import { readResults } from '../reports/io.js';
 import { BENCH_SCHEMA, BENCH_VERSION, type BenchRecord, type BenchResultsFile } from '../reports/schema.js';
+import { GEMM_SUITE, gemmDims } from './harness/bench/gemm.js';
+import { setThreads, threadsOf } from './harness/bench/hooks.js';
+import { cpuPeak } from './harness/bench/limits.js';
 import { runBench, type BenchRequest } from './harness/bench/run.js';
 import { adaptiveSample, stopReason, type SamplingOptions } from './harness/bench/sampling.js';
 import { bootstrapMedianCI, median, quantile, relativeSpread, summarize } from './harness/bench/stats.js';
@@ -268,6 +271,8 @@ describe('zoo bench CLI', () => {
       [{ models: ['tiny-linear'], seq: 4 }, /--seq: model tiny-linear has no blockSize\/seqLen field/],
       [{ ops: ['add'], shapes: [[2]], dtype: 'int8' }, /unknown dtype 'int8'/],
       [{}, /nothing to benchmark/],
+      [{ suite: 'nosuch' }, /unknown suite 'nosuch' \(valid: gemm\)/],
+      [{ suite: 'gemm', backends: ['ref'] }, /--suite gemm benchmarks the native sgemm/],
     ];
     for (const [over, msg] of cases) await expect(runBench(quick(over), REGISTRY)).rejects.toThrow(msg);
   });
@@ -297,3 +302,27 @@ describe('zoo bench CLI', () => {
   });
 });
 
+describe('zoo bench --suite gemm and the peak of the threads in use', () => {
+  test('the GEMM suite is 1024³ on all threads and on 1 thread plus the four transformer shapes (forward and weight gradient)', () => {
+    expect(GEMM_SUITE.map((c) => [...gemmDims(c), c.threads])).toEqual([
+      [1024, 1024, 1024, null], [1024, 1024, 1024, 1], [1024, 256, 768, null], [1024, 1024, 256, null], [768, 1024, 256, null], [256, 1024, 1024, null],
+    ]);
+  });
+
+  const nativeUp = backendStatus('native').available;
+  test.skipIf(!nativeUp)('the CPU peak is measured on the native pool\'s threads (what --threads sets), and says how many', () => {
+    const native = getBackend('native');
+    const before = threadsOf(native)!;
+    try {
+      setThreads(native, 1);
+      const one = cpuPeak(native);
+      expect(one.method).toMatch(/, 1 thread \(the native pool\)/);
+      setThreads(native, 2);
+      const two = cpuPeak(native);
+      expect(two.method).toMatch(/, 2 threads \(the native pool\)/);
+      expect(one.value! > 0 && two.value! > 0).toBe(true);
+    } finally {
+      setThreads(native, before);
+    }
+  }, 30_000);
+});

@@ -2,7 +2,7 @@
 // before vitest), its results file and report, bad arguments, and the acceptance checks computed
 // from hand-made results where each claim fails.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -66,6 +66,21 @@ describe('zoo experiment mhc (CLI)', () => {
     expect(md).toMatch(/\| mHC composite forward gain within 0\.0001 of 1 at every sublayer \| (pass|FAIL) \|/);
     const cli = zoo(['report', out, '-o', join(dir, 'exp.html')]);
     expect(cli.code, cli.err).toBe(0);
+  });
+
+  test('markup in the results file renders as text', () => {
+    const f = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResultsFile;
+    const payload = '<img src=x onerror=alert(1)>';
+    f.config.init = payload;
+    f.summary.claims[0]!.detail = payload;
+    f.backend.detail = payload;
+    const evil = join(dir, 'evil.json');
+    writeFileSync(evil, JSON.stringify(f));
+    for (const format of ['html', 'md'] as const) {
+      const text = renderReport([evil], { format });
+      expect(text).not.toContain(payload);
+      expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    }
   });
 
   test('--check exits 1 exactly when an acceptance check fails', () => {

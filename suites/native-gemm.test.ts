@@ -81,6 +81,8 @@ const single = (M: number, K: number, N: number, tA = false, tB = false): Case =
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [6, 16, 16], [7, 5, 17], [5, 3, 15], [12, 256, 32], [13, 257, 33], [144, 64, 160], [145, 300, 47],
   [289, 513, 95], [37, 3000, 41], [3, 40, 4097], [64, 0, 8],
+  // K × N past the packed-B budget (8 MiB): N is cut into several blocks of all of K.
+  [5, 2100, 1100],
 ];
 
 suite('native GEMM (packed, 6×16 micro-kernel)', () => {

@@ -363,5 +363,79 @@ case('linear', [xl, wl, bl, rnd((2, 3, 5))], {'activation': 'gelu', 'residual': 
 case('linear', [xl, wl], {'activation': 'gelu_tanh'}, lambda x, w: F.gelu(F.linear(x, w), approximate='tanh'))
 case('linear', [xl, wl, rnd((2, 3, 5))], {'activation': 'silu', 'residual': True}, lambda x, w, r: F.silu(F.linear(x, w)) + r)
 
+# --- mHC: sinkhorn (paper Eq. 9: exp, then t rounds of column then row normalization), its fused
+# backward (torch.autograd through the unrolled rounds) and the HC stream ops as einsums.
+# (Added at the end: earlier draws stay put.)
+def sinkhorn_ref(L, t=20):
+    m = torch.exp(L)
+    for _ in range(t):
+        m = m / m.sum(-2, keepdim=True)
+        m = m / m.sum(-1, keepdim=True)
+    return m
+def sinkhorn_grad(L, d, t):
+    Lg = L.clone().requires_grad_(True)
+    return torch.autograd.grad(sinkhorn_ref(Lg, t), Lg, d)
+case('sinkhorn', [rnd((2, 4, 4))], {}, sinkhorn_ref)
+case('sinkhorn', [rnd((3, 3)) * 4], {'iters': 3}, lambda L: sinkhorn_ref(L, 3))
+case('sinkhorn', [rnd((2, 2, 5, 5)) * 8], {'iters': 1}, lambda L: sinkhorn_ref(L, 1))
+case('sinkhorn', [torch.where(rnd((4, 4)) > 0, 50.0, -50.0).double()], {'iters': 20}, sinkhorn_ref)
+lsk = rnd((2, 4, 4)) * 2
+case('sinkhorn_backward', [lsk, rnd((2, 4, 4))], {'iters': 20}, lambda L, d: sinkhorn_grad(L, d, 20))
+case('sinkhorn_backward', [rnd((3, 3)), rnd((3, 3))], {'iters': 3}, lambda L, d: sinkhorn_grad(L, d, 3))
+case('hc_pre', [rnd((2, 3, 4)), rnd((2, 3, 4, 5))], {}, lambda h, x: torch.einsum('btj,btjc->btc', h, x))
+case('hc_pre', [rnd((1,)), rnd((1, 3))], {}, lambda h, x: torch.einsum('j,jc->c', h, x))
+case('hc_post_res', [rnd((2, 3, 4, 4)), rnd((2, 3, 4, 5)), rnd((2, 3, 4)), rnd((2, 3, 5))], {},
+     lambda r, x, p, y: torch.einsum('btij,btjc->btic', r, x) + p[..., :, None] * y[..., None, :])
+case('hc_post_res', [rnd((2, 2)), rnd((2, 6)), rnd((2,)), rnd((6,))], {}, lambda r, x, p, y: r @ x + p[:, None] * y[None, :])
+
+# --- fused optimizer steps: one torch.optim step (single-tensor path) on one parameter from a given
+# state; outputs the new parameter and state. (Added at the end: earlier draws stay put.)
+def sgd_torch(p, g, buf=None, lr=0.1, **kw):
+    x = p.clone().requires_grad_(True)
+    opt = torch.optim.SGD([x], lr=lr, foreach=False, **kw)
+    if buf is not None:
+        opt.state[x]['momentum_buffer'] = buf.clone()
+    x.grad = g.clone()
+    opt.step()
+    return [x.detach()] + ([opt.state[x]['momentum_buffer']] if kw.get('momentum', 0) != 0 else [])
+def adam_torch(cls, p, g, m, v, vmax=None, step=1, **kw):
+    x = p.clone().requires_grad_(True)
+    opt = cls([x], foreach=False, amsgrad=vmax is not None, **kw)
+    st = {'step': torch.tensor(float(step - 1)), 'exp_avg': m.clone(), 'exp_avg_sq': v.clone()}
+    if vmax is not None:
+        st['max_exp_avg_sq'] = vmax.clone()
+    opt.state[x] = st
+    x.grad = g.clone()
+    opt.step()
+    s = opt.state[x]
+    return [x.detach(), s['exp_avg'], s['exp_avg_sq']] + ([s['max_exp_avg_sq']] if vmax is not None else [])
+sgd_a = dict(lr=0.1, momentum=0, dampening=0, weightDecay=0, nesterov=False, maximize=False, first=False)
+case('sgd_step', [rnd((3, 4)), rnd((3, 4))], dict(sgd_a, weightDecay=0.05, maximize=True),
+     lambda p, g: sgd_torch(p, g, weight_decay=0.05, maximize=True))
+case('sgd_step', [rnd((5,)), rnd((5,))], dict(sgd_a, momentum=0.9, nesterov=True, weightDecay=0.01, first=True),
+     lambda p, g: sgd_torch(p, g, momentum=0.9, nesterov=True, weight_decay=0.01))
+case('sgd_step', [rnd((2, 3)), rnd((2, 3)), rnd((2, 3))], dict(sgd_a, lr=0.05, momentum=0.8, dampening=0.3),
+     lambda p, g, b: sgd_torch(p, g, b, lr=0.05, momentum=0.8, dampening=0.3))
+adam_a = dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, decoupled=False, amsgrad=False, maximize=False, step=1)
+case('adam_step', [rnd((3, 4)), rnd((3, 4)), torch.zeros(3, 4, dtype=torch.float64), torch.zeros(3, 4, dtype=torch.float64)], adam_a,
+     lambda p, g, m, v: adam_torch(torch.optim.Adam, p, g, m, v, lr=0.01))
+case('adam_step', [rnd((2, 5)), rnd((2, 5)), rnd((2, 5)), rnd((2, 5), 0, 2), rnd((2, 5), 0, 2)],
+     dict(adam_a, lr=0.02, beta1=0.8, beta2=0.99, eps=1e-6, weightDecay=0.1, amsgrad=True, maximize=True, step=5),
+     lambda p, g, m, v, vm: adam_torch(torch.optim.Adam, p, g, m, v, vm, step=5, lr=0.02, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, maximize=True))
+case('adam_step', [rnd((4,)), rnd((4,)), rnd((4,)), rnd((4,), 0, 2)], dict(adam_a, lr=0.1, weightDecay=0.05, decoupled=True, step=3),
+     lambda p, g, m, v: adam_torch(torch.optim.AdamW, p, g, m, v, step=3, lr=0.1, weight_decay=0.05))
+case('adam_step', [rnd((2, 3)), rnd((2, 3)), rnd((2, 3)), rnd((2, 3), 0, 2), rnd((2, 3), 0, 2)],
+     dict(adam_a, lr=0.003, weightDecay=0.01, decoupled=True, amsgrad=True, step=100),
+     lambda p, g, m, v, vm: adam_torch(torch.optim.AdamW, p, g, m, v, vm, step=100, lr=0.003, weight_decay=0.01))
+
+# conv2d_weight_grad: torch.nn.grad.conv2d_weight (the weight gradient of conv2d), dOut shaped as conv2d's output.
+for xs, ws, ta in [((2, 4, 7, 6), (6, 2, 3, 2), dict(stride=(2, 1), padding=(1, 0), dilation=(1, 2), groups=2)),
+                   ((1, 3, 5, 5), (6, 1, 3, 3), dict(stride=2, padding=1, groups=3)),
+                   ((2, 1, 8, 7), (2, 1, 3, 3), dict(stride=3))]:
+    dys = F.conv2d(torch.zeros(xs, dtype=torch.float64), torch.zeros(ws, dtype=torch.float64), **ta).shape
+    za = {'kernelSize': list(ws[2:]), **{k: list(v) if isinstance(v, tuple) else v for k, v in ta.items()}}
+    case('conv2d_weight_grad', [rnd(xs), rnd(tuple(dys))], za,
+         lambda x, dy, ws=ws, ta=ta: torch.nn.grad.conv2d_weight(x, ws, dy, **ta))
+
 json.dump({'torch': torch.__version__, 'cases': cases}, sys.stdout, separators=(',', ':'))
 sys.stdout.write('\n')

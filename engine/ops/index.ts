@@ -82,6 +82,7 @@ import { softmaxOp } from './nn/softmax.js';
 import { logSoftmaxOp } from './nn/log_softmax.js';
 import { conv1dOp } from './nn/conv1d.js';
 import { conv2dOp } from './nn/conv2d.js';
+import { conv2dWeightGradOp } from './nn/conv2d_weight_grad.js';
 import { convTranspose2dOp } from './nn/conv_transpose2d.js';
 import { unfoldOp } from './nn/unfold.js';
 import { foldOp } from './nn/fold.js';
@@ -194,6 +195,7 @@ export const OPS = {
   log_softmax: logSoftmaxOp,
   conv1d: conv1dOp,
   conv2d: conv2dOp,
+  conv2d_weight_grad: conv2dWeightGradOp,
   conv_transpose2d: convTranspose2dOp,
   unfold: unfoldOp,
   fold: foldOp,

@@ -53,6 +53,7 @@ export interface ZooNative {
   adamStep(p: F32, g: F32, m: F32, v: F32, vMax: F32, pOut: F32, mOut: F32, vOut: F32, vMaxOut: F32, scalars: F32, flags: number): void;
   conv2d(x: F32, w: F32, bias: F32, out: F32, geom: I32): void;
   convTranspose2d(x: F32, w: F32, bias: F32, out: F32, geom: I32): void;
+  conv2dWeightGrad(x: F32, dOut: F32, out: F32, geom: I32): void;
   resample(x: F32, out: F32, planes: number, H: number, W: number, oh: number, ow: number, taps: I32, weights: F32): void;
   attention(q: F32, k: F32, v: F32, bias: F32, mask: Uint8Array, pad: Uint8Array, out: F32, dims: I32, strides: I32, scale: number): void;
   attentionBackward(q: F32, k: F32, v: F32, bias: F32, mask: Uint8Array, pad: Uint8Array, dOut: F32, dq: F32, dk: F32, dv: F32, dS: F32, dims: I32, strides: I32, scale: number, dsSum: number): void;

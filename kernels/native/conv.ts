@@ -2,12 +2,13 @@ import type { TensorMeta } from '../../engine/backend.js';
 import type { Conv1dAttrs } from '../../engine/ops/nn/conv1d.js';
 import type { Conv2dAttrs } from '../../engine/ops/nn/conv2d.js';
 import { convGeom, convTransposeGeom, unitWin, type ConvGeom, type ConvTranspose2dAttrs } from '../../engine/ops/nn/conv-util.js';
+import { weightGradGeom, type Conv2dWeightGradAttrs } from '../../engine/ops/nn/conv2d_weight_grad.js';
 import { addon } from './addon.js';
 import type { NativeArg, NativeKernel } from './types.js';
 import { alloc, i32 } from './util.js';
 
 // Convolutions on the addon's sgemm (native/src/conv.cc): conv1d/conv2d as im2col + GEMM (+ bias),
-// conv_transpose2d as GEMM + col2im (+ bias). The geometry is the op's own (engine/ops/nn/conv-util.ts).
+// conv_transpose2d as GEMM + col2im (+ bias), conv2d_weight_grad as Σ_n dOut · im2col(x)ᵀ. The geometry is the op's own (engine/ops/nn/conv-util.ts).
 
 /** [N,C,H,W,O,G,kh,kw,sh,sw,dh,dw,lo_h,lo_w,oh,ow] of the conv2d with these windows (H = size, oh = out). */
 const geomArgs = ({ N, C, O, G, wins: [wh, ww] }: ConvGeom): Int32Array =>
@@ -35,5 +36,12 @@ export const convTranspose2d: NativeKernel<ConvTranspose2dAttrs> = (args, attrs,
   const [x, w, b] = args;
   const out = alloc(o!) as Float32Array;
   addon().convTranspose2d(x!.data as Float32Array, w!.data as Float32Array, biasData(b), out, geomArgs(convTransposeGeom(metas(args), attrs)));
+  return [out];
+};
+
+export const conv2dWeightGrad: NativeKernel<Conv2dWeightGradAttrs> = (args, attrs, [o]) => {
+  const [x, dOut] = args;
+  const out = alloc(o!) as Float32Array;
+  addon().conv2dWeightGrad(x!.data as Float32Array, dOut!.data as Float32Array, out, geomArgs(weightGradGeom(metas(args), attrs)));
   return [out];
 };

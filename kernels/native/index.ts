@@ -85,7 +85,7 @@ import { logSoftmax } from './log_softmax.js';
 import { unfold } from './unfold.js';
 import { fold } from './fold.js';
 import { maxPool2d } from './max_pool2d.js';
-import { conv1d, conv2d, convTranspose2d } from './conv.js';
+import { conv1d, conv2d, conv2dWeightGrad, convTranspose2d } from './conv.js';
 import { adaptiveAvgPool2d, avgPool2d, upsample } from './resample.js';
 import { embedding } from './embedding.js';
 import { dropout } from './dropout.js';
@@ -187,6 +187,7 @@ export const NATIVE_KERNELS: NativeKernelTable = {
   max_pool2d: maxPool2d,
   conv1d: conv1d,
   conv2d: conv2d,
+  conv2d_weight_grad: conv2dWeightGrad,
   conv_transpose2d: convTranspose2d,
   avg_pool2d: avgPool2d,
   adaptive_avg_pool2d: adaptiveAvgPool2d,

@@ -82,6 +82,7 @@ import { softmax } from './softmax.js';
 import { logSoftmax } from './log_softmax.js';
 import { conv1d } from './conv1d.js';
 import { conv2d } from './conv2d.js';
+import { conv2dWeightGrad } from './conv2d_weight_grad.js';
 import { convTranspose2d } from './conv_transpose2d.js';
 import { unfold } from './unfold.js';
 import { fold } from './fold.js';
@@ -194,6 +195,7 @@ export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   log_softmax: logSoftmax,
   conv1d,
   conv2d,
+  conv2d_weight_grad: conv2dWeightGrad,
   conv_transpose2d: convTranspose2d,
   unfold,
   fold,

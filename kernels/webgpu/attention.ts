@@ -11,7 +11,7 @@ import { fillTemplate, variantFile, wgslSource } from './wgsl.js';
 
 // Row decoding, masks and scores shared by the attention shaders ({{ATTN_COMMON}}). Row
 // (b·H + h)·Tq + i; its kv rows start at kv = (b·Hkv + h/G)·Tk; `end` is its causal key bound.
-const ATTN_COMMON = /* wgsl */ `
+export const ATTN_COMMON = /* wgsl */ `
 struct Row {
   kv: u32,
   end: u32,
@@ -49,6 +49,15 @@ fn score(r: Row, j: u32) -> f32 {
     dot += q[r.q0 + c] * k[(r.kv + j) * P.D + c];
   }
   return P.scale * dot + bias[u32(r.bo + i32(j) * P.st[0].w)];
+}
+
+// e^d for d <= 0 (NaN stays NaN). NOTE: SwiftShader's exp returns garbage far below its underflow
+// (e.g. e^{-3e10}, a score gap that large magnitudes produce), so gaps below -104 give 0 directly.
+fn pexp(d: f32) -> f32 {
+  if (d < -104.0) {
+    return 0.0;
+  }
+  return zexp(d);
 }
 
 fn nan_max(a: f32, b: f32) -> f32 {

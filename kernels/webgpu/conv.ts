@@ -1,11 +1,13 @@
 // Convolution, pooling and resampling kernels: conv1d/conv2d (kernels/wgsl/conv2d.wgsl) and
-// conv_transpose2d (conv_transpose2d.wgsl) as implicit GEMMs with the bias in the epilogue;
+// conv_transpose2d (conv_transpose2d.wgsl) as implicit GEMMs with the bias in the epilogue, and
+// conv2d_weight_grad (conv2d_weight_grad.wgsl, the weight gradient of both) likewise;
 // avg_pool2d, adaptive_avg_pool2d and upsample as one invocation per output (upsample reads the
 // op's own tap tables, uploaded per call). Their VJPs are ops that have kernels here too.
 import type { TensorMeta } from '../../engine/backend.js';
 import type { Conv1dAttrs } from '../../engine/ops/nn/conv1d.js';
 import type { Conv2dAttrs } from '../../engine/ops/nn/conv2d.js';
 import { avgPoolGeom, convGeom, convTransposeGeom, unitWin, type AvgPool2dAttrs, type ConvGeom, type ConvTranspose2dAttrs } from '../../engine/ops/nn/conv-util.js';
+import { weightGradGeom, type Conv2dWeightGradAttrs } from '../../engine/ops/nn/conv2d_weight_grad.js';
 import { adaptiveGeom, packTaps, upsampleGeom, type AdaptiveAvgPool2dAttrs, type UpsampleAttrs } from '../../engine/ops/nn/resample-util.js';
 import { sizeOf } from '../../engine/shape.js';
 import type { GpuArg, KernelContext, WebGPUKernel } from './kernel.js';
@@ -56,6 +58,23 @@ export const convTranspose2d: WebGPUKernel<ConvTranspose2dAttrs> = (ctx, args, a
   return convPass(ctx, 'conv_transpose2d', args, g, o!, g.wins[0]!.size * g.wins[1]!.size);
 };
 
+export const conv2dWeightGrad: WebGPUKernel<Conv2dWeightGradAttrs> = (ctx, [x, dOut], attrs, [o]) => {
+  const g = weightGradGeom([x!, dOut!], attrs);
+  const out = ctx.alloc(o!);
+  const ck = sizeOf(o!.shape.slice(1)), Og = g.O / g.G;
+  if (sizeOf(o!.shape) === 0) return [out];
+  const [wh, ww] = g.wins;
+  const maxZ = ctx.rt.limits.maxComputeWorkgroupsPerDimension;
+  for (let z0 = 0; z0 < g.G; z0 += maxZ) {
+    const p = params().u32(g.N).u32(g.C).i32(wh!.size).i32(ww!.size).u32(g.O).u32(g.G).i32(wh!.k).i32(ww!.k)
+      .i32(wh!.s).i32(ww!.s).i32(wh!.d).i32(ww!.d).i32(wh!.lo).i32(ww!.lo).i32(wh!.out).i32(ww!.out)
+      .u32(0).u32(z0).u32(0).u32(0);
+    const workgroups = [Math.ceil(ck / TILE), Math.ceil(Og / TILE), Math.min(maxZ, g.G - z0)] as const;
+    ctx.dispatch({ name: 'conv2d_weight_grad', code: wgslSource('conv2d_weight_grad.wgsl'), inputs: [x!.storage, dOut!.storage], outputs: [out], params: p, workgroups });
+  }
+  return [out];
+};
+
 /** One invocation per output element of `o`. */
 function perOutput(ctx: KernelContext, name: string, inputs: GpuStorage[], o: TensorMeta, fill: (n: number) => ReturnType<typeof params>): GpuStorage[] {
   const out = ctx.alloc(o);
@@ -95,6 +114,7 @@ export const upsample: WebGPUKernel<UpsampleAttrs> = (ctx, [x], attrs, [o]) => {
 export const CONV = {
   conv1d,
   conv2d,
+  conv2d_weight_grad: conv2dWeightGrad,
   conv_transpose2d: convTranspose2d,
   avg_pool2d: avgPool2d,
   adaptive_avg_pool2d: adaptiveAvgPool2d,

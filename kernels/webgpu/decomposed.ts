@@ -5,8 +5,4 @@
 import type { OpName } from '../../engine/ops/index.js';
 
 export const DECOMPOSED: Readonly<Partial<Record<OpName, string>>> = {
-  segment_sum: 'zeros + expand + scatter_add',
-  segment_mean: 'segment_sum + div',
-  segment_max: 'dense masked max over segments',
-  segment_softmax: 'segment_max + exp + segment_sum',
 };

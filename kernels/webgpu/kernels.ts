@@ -12,6 +12,7 @@ import type { WebGPUKernel } from './kernel.js';
 import { linear, matmul } from './matmul.js';
 import { MOVEMENT } from './movement.js';
 import { OPTIM } from './optim.js';
+import { SEGMENT } from './segment.js';
 import { NORM } from './norm.js';
 import { dropout } from './random.js';
 import { REDUCE } from './reduce.js';
@@ -40,4 +41,5 @@ export const KERNELS: WebGPUKernelTable = {
   dropout,
   ...ATTENTION,
   ...OPTIM,
+  ...SEGMENT,
 };

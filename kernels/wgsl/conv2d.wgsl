@@ -69,15 +69,25 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let ok = rok & (col >= vec4<i32>(0)) & (col < vec4<i32>(P.W));
       let off = vec4<u32>(select(vec4<i32>(0), row * P.W + col, ok)) + vec4<u32>(xb);
       let t = u32(i * P.kw + j);
+      // Sums over c for this tap; lanes whose tap misses read a clamped pixel and are discarded
+      // whole by the select (even when inf·x made them NaN).
+      var t0 = zero;
+      var t1 = zero;
+      var t2 = zero;
+      var t3 = zero;
       for (var c = 0u; c < Cg; c++) {
         let xo = off + vec4<u32>(c * HW);
         let b = vec4<f32>(x[xo.x], x[xo.y], x[xo.z], x[xo.w]);
         let wi = wrow + vec4<u32>(c * kk + t);
-        acc0 += select(zero, w[wi.x] * b, ok);
-        acc1 += select(zero, w[wi.y] * b, ok);
-        acc2 += select(zero, w[wi.z] * b, ok);
-        acc3 += select(zero, w[wi.w] * b, ok);
+        t0 = fma(vec4<f32>(w[wi.x]), b, t0);
+        t1 = fma(vec4<f32>(w[wi.y]), b, t1);
+        t2 = fma(vec4<f32>(w[wi.z]), b, t2);
+        t3 = fma(vec4<f32>(w[wi.w]), b, t3);
       }
+      acc0 += select(zero, t0, ok);
+      acc1 += select(zero, t1, ok);
+      acc2 += select(zero, t2, ok);
+      acc3 += select(zero, t3, ok);
     }
   }
   let acc = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);

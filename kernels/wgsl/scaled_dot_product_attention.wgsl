@@ -71,10 +71,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (mn == P.neg_inf) {
       continue;
     }
-    let alpha = select(zexp(m - mn), 0.0, m == P.neg_inf);
+    let alpha = select(pexp(m - mn), 0.0, m == P.neg_inf);
     var add = 0.0;
     for (var jj = 0u; jj < n; jj++) {
-      let p = select(zexp(s[jj] - mn), 0.0, s[jj] == P.neg_inf);
+      let p = select(pexp(s[jj] - mn), 0.0, s[jj] == P.neg_inf);
       s[jj] = p;
       add += p;
     }

@@ -51,8 +51,13 @@ fn dot_dout_v(row: u32, kvrow: u32) -> f32 {
   return acc;
 }
 
+// P_ij from the row statistics; a -inf score gives 0, unless the row's sum is NaN (an +inf or NaN
+// score), where every kept P_ij is NaN as in the float64 oracle.
 fn prob(x: f32, m: f32, inv_l: f32) -> f32 {
-  return select(zexp(x - m) * inv_l, 0.0, x == P.neg_inf);
+  if (x == P.neg_inf && fin(inv_l)) {
+    return 0.0;
+  }
+  return pexp(x - m) * inv_l;
 }
 
 fn pass1(row: u32) {
@@ -73,7 +78,7 @@ fn pass1(row: u32) {
     if (mn == P.neg_inf) {
       continue;
     }
-    l = l * select(zexp(m - mn), 0.0, m == P.neg_inf) + select(zexp(x - mn), 0.0, x == P.neg_inf);
+    l = l * select(pexp(m - mn), 0.0, m == P.neg_inf) + select(pexp(x - mn), 0.0, x == P.neg_inf);
     m = mn;
   }
   if (m == P.neg_inf) {

@@ -4,10 +4,12 @@
 //                     a 1×1 stride-1 unpadded conv uses x itself as cols.
 //   conv_transpose2d: cols[n, g] (Og·kh·kw, L) = W_gᵀ · x[n, g] (Cg, L), y = col2im(cols) (+ b),
 //                     the adjoint of conv2d's im2col (taps outside y are dropped).
+//   conv2d_weight_grad: dW_g (Og, Cg·kh·kw) = Σ_n dOut[n, g] (Og, L) · cols[n, g]ᵀ, the n terms
+//                     summed in order into dW.
 // Window geometry per spatial dim (engine/ops/nn/conv-util.ts Win): output/window position r of
 // kernel offset i reads input row r·s - lo + i·d. conv1d is conv2d with H = kh = 1.
-// NOTE: a conv2d weight that is not finite takes a direct loop that skips padding taps, as the
-// float64 oracle does (im2col's padding zeros would turn inf·0 into NaN).
+// NOTE: a conv2d weight (a weight gradient's dOut) that is not finite takes a direct loop that
+// skips padding taps, as the float64 oracle does (im2col's padding zeros would turn inf·0 into NaN).
 // Threads: (n, g) jobs spread over the pool, one single-threaded GEMM each, when there are enough
 // of them; otherwise the jobs run in turn and the GEMM and im2col/col2im use the pool.
 #include <algorithm>
@@ -210,6 +212,63 @@ void conv_transpose2d_gemm(const Geom& g, const float* x, const float* w, const 
   });
 }
 
+void conv2d_weight_grad_gemm(const Geom& g, const float* x, const float* dy, float* dw) {
+  const size_t Cg = g.Cg(), Og = g.Og(), ck = Cg * g.K(), L = g.L();
+  const bool direct_cols = identity_cols(g);
+  const double work = static_cast<double>(Og) * ck * L * g.N;
+  // Scratch per job: cols (ck, L) and one n term (Og, ck).
+  run_jobs(g.G, work, (direct_cols ? 0 : ck * L) + Og * ck, [&](size_t grp, bool threaded, float* scratch) {
+    float* cols = scratch;
+    float* term = scratch + (direct_cols ? 0 : ck * L);
+    float* dwg = dw + grp * Og * ck;
+    for (size_t n = 0; n < g.N; n++) {
+      const float* xg = x + (n * g.C + grp * Cg) * g.HW();
+      const float* dyg = dy + (n * g.O + grp * Og) * L;
+      const float* b = xg;
+      if (!direct_cols) {
+        if (threaded)
+          parallel_for(Cg, 1, [&](size_t c0, size_t c1) { im2col_rows(g, xg, cols, c0, c1); });
+        else
+          im2col_rows(g, xg, cols, 0, Cg);
+        b = cols;
+      }
+      // (Og, L) · (ck, L)ᵀ: B is cols read transposed.
+      sgemm(dyg, b, n == 0 ? dwg : term, Og, L, ck, false, true, threaded);
+      if (n > 0)
+        for (size_t i = 0; i < Og * ck; i++) dwg[i] += term[i];
+    }
+    if (g.N == 0) std::fill(dwg, dwg + Og * ck, 0.f);
+  });
+}
+
+/** Direct weight gradient (non-finite dOut): each dW element sums dOut·x over the in-range taps only, as ref. */
+void conv2d_weight_grad_direct(const Geom& g, const float* x, const float* dy, float* dw) {
+  const size_t Cg = g.Cg(), Og = g.Og(), L = g.L();
+  parallel_for(g.O * Cg, 1, [&](size_t q0, size_t q1) {
+    for (size_t q = q0; q < q1; q++) {
+      const size_t o = q / Cg, c = q % Cg, grp = o / Og;
+      for (size_t i = 0; i < g.kh; i++) {
+        for (size_t j = 0; j < g.kw; j++) {
+          float acc = 0.f;
+          for (size_t n = 0; n < g.N; n++) {
+            const float* xc = x + (n * g.C + grp * Cg + c) * g.HW();
+            const float* dyo = dy + (n * g.O + o) * L;
+            for (size_t r = 0; r < g.oh; r++) {
+              const int64_t row = tap(r, i, g.sh, g.lo_h, g.dh, g.H);
+              if (row < 0) continue;
+              for (size_t s = 0; s < g.ow; s++) {
+                const int64_t col = tap(s, j, g.sw, g.lo_w, g.dw, g.W);
+                if (col >= 0) acc += dyo[r * g.ow + s] * xc[row * g.W + col];
+              }
+            }
+          }
+          dw[(q * g.kh + i) * g.kw + j] = acc;
+        }
+      }
+    }
+  });
+}
+
 /** Shared argument checks of conv2d / convTranspose2d: (x, w, bias, out, geom) with the sizes `want`. */
 bool conv_args(const Napi::CallbackInfo& info, Buf& x, Buf& w, Buf& b, Buf& y, Geom& g, bool transpose) {
   if (!arg_buf(info, 0, x) || !arg_buf(info, 1, w) || !arg_buf(info, 2, b) || !arg_buf(info, 3, y)) return false;
@@ -253,6 +312,27 @@ Napi::Value convTranspose2d(const Napi::CallbackInfo& info) {
   if (!conv_args(info, x, w, b, y, g, true)) return info.Env().Undefined();
   if (y.n == 0) return info.Env().Undefined();
   conv_transpose2d_gemm(g, x.f32(), w.f32(), b.n ? b.f32() : nullptr, y.f32());
+  return info.Env().Undefined();
+}
+
+// conv2dWeightGrad(x, dOut, out, geom [N,C,H,W,O,G,kh,kw,sh,sw,dh,dw,lo_h,lo_w,oh,ow]): out (O, C/G, kh, kw).
+Napi::Value conv2dWeightGrad(const Napi::CallbackInfo& info) {
+  Buf x, dy, dw;
+  Geom g;
+  const int32_t* gp = nullptr;
+  size_t gn = 0;
+  if (!arg_buf(info, 0, x) || !arg_buf(info, 1, dy) || !arg_buf(info, 2, dw) || !arg_i32s(info, 3, gp, gn)) return info.Env().Undefined();
+  const bool ok = x.t == F32 && dy.t == F32 && dw.t == F32 && read_geom(gp, gn, g) && x.n == g.N * g.C * g.HW() &&
+                  dy.n == g.N * g.O * g.L() && dw.n == g.O * g.Cg() * g.K();
+  if (!ok) {
+    throw_type(info.Env(), "conv2dWeightGrad: bad arguments");
+    return info.Env().Undefined();
+  }
+  if (dw.n == 0) return info.Env().Undefined();
+  if (all_finite(dy.f32(), dy.n))
+    conv2d_weight_grad_gemm(g, x.f32(), dy.f32(), dw.f32());
+  else
+    conv2d_weight_grad_direct(g, x.f32(), dy.f32(), dw.f32());
   return info.Env().Undefined();
 }
 

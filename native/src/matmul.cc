@@ -31,6 +31,8 @@ using vm::V;
 
 constexpr size_t MR = 6, NR = 16;
 constexpr size_t MC = 144, KC = 256, NC = 4080;
+/** Floats past the packed A block that pack_six_avx2 may write (zeros, never read). */
+constexpr size_t kASlack = 8;
 /** Packed op(B) (all of K × one NC block) a call may hold; NC shrinks to fit (L3 is 32 MiB). */
 constexpr size_t kPanelBytes = size_t(8) << 20;
 
@@ -78,20 +80,23 @@ ZOO_INLINE void pack_b_slivers(const Operands& o, size_t pc, size_t kc, size_t j
   }
 }
 
+/** Six full rows of op(A) = A (row stride ld) into one sliver: dst[k·MR + i] = src[i·ld + k]. */
+ZOO_INLINE void pack_six_rows(const float* s0, size_t ld, size_t kc, float* dst) {
+  for (size_t k = 0; k < kc; k++) {
+    float* d = dst + k * MR;
+    d[0] = s0[k], d[1] = s0[ld + k], d[2] = s0[2 * ld + k];
+    d[3] = s0[3 * ld + k], d[4] = s0[4 * ld + k], d[5] = s0[5 * ld + k];
+  }
+}
+using PackSix = void (*)(const float*, size_t, size_t, float*);
+
 /** op(A)[i0:i0+mc, pc:pc+kc] into slivers of MR rows: sliver r holds kc columns of MR floats. */
-ZOO_INLINE void pack_a(const Operands& o, size_t i0, size_t mc, size_t pc, size_t kc, float* dst) {
+ZOO_INLINE void pack_a(const Operands& o, size_t i0, size_t mc, size_t pc, size_t kc, float* dst, PackSix six) {
   for (size_t r = 0; r < mc; r += MR, dst += kc * MR) {
     const size_t mr = std::min(MR, mc - r);
     if (!o.tA) {
       if (mr == MR) {
-        // Six row streams read in step, one contiguous write stream.
-        const float* s0 = o.A + (i0 + r) * o.K + pc;
-        const size_t ld = o.K;
-        for (size_t k = 0; k < kc; k++) {
-          float* d = dst + k * MR;
-          d[0] = s0[k], d[1] = s0[ld + k], d[2] = s0[2 * ld + k];
-          d[3] = s0[3 * ld + k], d[4] = s0[4 * ld + k], d[5] = s0[5 * ld + k];
-        }
+        six(o.A + (i0 + r) * o.K + pc, o.K, kc, dst);
         continue;
       }
       for (size_t i = 0; i < MR; i++) {
@@ -224,7 +229,6 @@ ZOO_AVX2 void ukernel_avx2(size_t kc, const float* __restrict a, const float* __
   }
   size_t k = 0;
   for (; k + 4 <= kc; k += 4, a += 4 * MR, b += 4 * NR) {
-    _mm_prefetch(reinterpret_cast<const char*>(a + 16 * MR), _MM_HINT_T0);
     ZOO_STEP(0) ZOO_STEP(1) ZOO_STEP(2) ZOO_STEP(3)
   }
   for (; k < kc; k++, a += MR, b += NR) ZOO_STEP(0)
@@ -264,12 +268,50 @@ void ukernel_generic(size_t kc, const float* __restrict a, const float* __restri
 using Ukernel = void (*)(size_t, const float*, const float*, float*, size_t, size_t, size_t, bool, const TileEpi*);
 
 #if ZOO_X86
-ZOO_AVX2 void pack_a_avx2(const Operands& o, size_t i0, size_t mc, size_t pc, size_t kc, float* d) { pack_a(o, i0, mc, pc, kc, d); }
+/**
+ * pack_six_rows by 8×8 transposes (rows 6 and 7 zero): 6 loads and 8 stores per 8 columns of k.
+ * Each store writes 8 floats at a 6-float stride; its last 2 (zeros) are overwritten by the next
+ * one, and the block's last store runs 2 floats past it (into the next sliver, packed later, or the
+ * buffer's slack: kASlack).
+ */
+ZOO_AVX2 void pack_six_avx2(const float* s0, size_t ld, size_t kc, float* dst) {
+  const __m256 z = _mm256_setzero_ps();
+  size_t k = 0;
+  for (; k + 8 <= kc; k += 8) {
+    const float* s = s0 + k;
+    const __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ld), r2 = _mm256_loadu_ps(s + 2 * ld);
+    const __m256 r3 = _mm256_loadu_ps(s + 3 * ld), r4 = _mm256_loadu_ps(s + 4 * ld), r5 = _mm256_loadu_ps(s + 5 * ld);
+    const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    // u_c: rows 0-3 (u0-u3) or 4-5 and zeros (u4-u7) of columns c (low half) and c + 4 (high half).
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 u4 = _mm256_shuffle_ps(t4, z, 0x44), u5 = _mm256_shuffle_ps(t4, z, 0xEE);
+    const __m256 u6 = _mm256_shuffle_ps(t5, z, 0x44), u7 = _mm256_shuffle_ps(t5, z, 0xEE);
+    float* d = dst + k * MR;
+    _mm256_storeu_ps(d + 0 * MR, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(d + 1 * MR, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(d + 2 * MR, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(d + 3 * MR, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(d + 4 * MR, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(d + 5 * MR, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(d + 6 * MR, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(d + 7 * MR, _mm256_permute2f128_ps(u3, u7, 0x31));
+  }
+  pack_six_rows(s0 + k, ld, kc - k, dst + k * MR);
+}
+ZOO_AVX2 void pack_a_avx2(const Operands& o, size_t i0, size_t mc, size_t pc, size_t kc, float* d) {
+  pack_a(o, i0, mc, pc, kc, d, pack_six_avx2);
+}
 ZOO_AVX2 void pack_b_avx2(const Operands& o, size_t pc, size_t kc, size_t j0, size_t s0, size_t s1, float* d) {
   pack_b_slivers(o, pc, kc, j0, s0, s1, d);
 }
 #endif
-void pack_a_generic(const Operands& o, size_t i0, size_t mc, size_t pc, size_t kc, float* d) { pack_a(o, i0, mc, pc, kc, d); }
+void pack_six_generic(const float* s0, size_t ld, size_t kc, float* d) { pack_six_rows(s0, ld, kc, d); }
+void pack_a_generic(const Operands& o, size_t i0, size_t mc, size_t pc, size_t kc, float* d) {
+  pack_a(o, i0, mc, pc, kc, d, pack_six_generic);
+}
 void pack_b_generic(const Operands& o, size_t pc, size_t kc, size_t j0, size_t s0, size_t s1, float* d) {
   pack_b_slivers(o, pc, kc, j0, s0, s1, d);
 }
@@ -290,7 +332,7 @@ Path path() {
 /** Thread-local, 64-byte aligned, grow-only buffer for the packed A block (MC×KC floats). */
 float* a_buffer() {
   static thread_local Scratch* buf = nullptr;
-  if (!buf) buf = new Scratch(MC * KC * sizeof(float));  // NOTE: one per thread, never freed
+  if (!buf) buf = new Scratch((MC * KC + kASlack) * sizeof(float));  // NOTE: one per thread, never freed
   return buf->as<float>();
 }
 

@@ -5,7 +5,8 @@
 // walks them backwards from M = Mᵗᵐᵃˣ, G = dOut (row norm R = Q/r, column norm Q = P/c):
 //   s_i = Σ_j G_ij R_ij, G_ij = (G_ij − s_i)/r_i, Q_ij = R_ij r_i;
 //   u_j = Σ_i G_ij Q_ij, G_ij = (G_ij − u_j)/c_j, P_ij = Q_ij c_j;   dL = G ⊙ M⁰.
-// One matrix per task, threaded over matrices; n is small (mHC uses 4), so the loops are plain.
+// One matrix per task, threaded over matrices; n is small (mHC uses 4), so the loops are plain
+// (a division becomes one reciprocal per row or column: the double result rounds to the same float).
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -33,13 +34,15 @@ void rounds(double* m, size_t n, size_t iters, double* sums) {
     for (size_t j = 0; j < n; j++) {
       double c = 0;
       for (size_t i = 0; i < n; i++) c += m[i * n + j];
-      for (size_t i = 0; i < n; i++) m[i * n + j] /= c;
+      const double inv = 1.0 / c;
+      for (size_t i = 0; i < n; i++) m[i * n + j] *= inv;
       if (sums) sums[2 * t * n + j] = c;
     }
     for (size_t i = 0; i < n; i++) {
       double r = 0;
       for (size_t j = 0; j < n; j++) r += m[i * n + j];
-      for (size_t j = 0; j < n; j++) m[i * n + j] /= r;
+      const double inv = 1.0 / r;
+      for (size_t j = 0; j < n; j++) m[i * n + j] *= inv;
       if (sums) sums[2 * t * n + n + i] = r;
     }
   }
@@ -56,16 +59,18 @@ void backward_one(const float* x, const float* dy, float* dx, size_t n, size_t i
     for (size_t i = 0; i < n; i++) {
       double s = 0;
       for (size_t j = 0; j < n; j++) s += g[i * n + j] * m[i * n + j];
+      const double inv = 1.0 / r[i];
       for (size_t j = 0; j < n; j++) {
-        g[i * n + j] = (g[i * n + j] - s) / r[i];
+        g[i * n + j] = (g[i * n + j] - s) * inv;
         m[i * n + j] *= r[i];
       }
     }
     for (size_t j = 0; j < n; j++) {
       double u = 0;
       for (size_t i = 0; i < n; i++) u += g[i * n + j] * m[i * n + j];
+      const double inv = 1.0 / c[j];
       for (size_t i = 0; i < n; i++) {
-        g[i * n + j] = (g[i * n + j] - u) / c[j];
+        g[i * n + j] = (g[i * n + j] - u) * inv;
         m[i * n + j] *= c[j];
       }
     }

@@ -51,6 +51,17 @@ for (const b of BACKENDS) {
       expect(mine, `decomposition fallbacks on ${b}: ${JSON.stringify(mine)}`).toEqual([]);
     });
 
+    test('an infinite weight over the padding adds nothing (as the oracle skips padding taps), not inf·0 = NaN', async () => {
+      // y[i, j] = Σ w[p, q]·x[i + p - 1, j + q - 1] over taps inside x: the inf corner w[0, 0]
+      // reaches x only for i, j >= 1, so y[0, :] and y[:, 0] are finite and the rest +inf.
+      const x = on(b, [1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]);
+      const w = on(b, [Infinity, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 3, 3]);
+      const got = await read(conv2d(x, w, null, { padding: 1 }));
+      const want = Array.from(conv2d(on('ref', [1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]), on('ref', [Infinity, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 3, 3]), null, { padding: 1 }).dataSync());
+      expect(want.filter(Number.isFinite)).toHaveLength(5);
+      expect(got).toEqual(want.map(Math.fround));
+    });
+
     test('a conv2d larger than the parity cases (N=2, C=16, 33×33, O=32, 3×3) and its gradients match the float64 oracle', async () => {
       // f = Σ conv2d(x, w, b) · g. Each result is a sum of at most n products, so its float32 error
       // is at most γ_n·(the same sum over |terms|) with γ_n ≈ n·2^-24 in any order (Higham, Accuracy

@@ -104,14 +104,16 @@ function decompose(inputs: readonly Tensor[], attrs: LinearAttrs): Tensor[] {
 
 /**
  * z = x Wᵀ + b, h = act(z), y = h + r: dR = dY, dZ = act'(z)·dY, dX = dZ W, dW = dZᵀ x (leading
- * dims flattened), dB = Σ dZ over rows. NOTE: z is recomputed (one more GEMM) for a nonlinear
- * activation, since the op keeps only y.
+ * dims flattened), dB = Σ dZ over rows. NOTE: the op keeps only y, so z is recomputed (one more
+ * GEMM) for gelu, gelu_tanh and silu; relu without a residual reads its mask from y (y > 0 ⇔ z > 0).
  */
-function vjp({ inputs, dOut, attrs }: { inputs: readonly Tensor[]; dOut: Tensor; attrs: LinearAttrs }): (Tensor | null)[] {
+function vjp({ inputs, outputs, dOut, attrs }: { inputs: readonly Tensor[]; outputs: readonly Tensor[]; dOut: Tensor; attrs: LinearAttrs }): (Tensor | null)[] {
   const { x, weight, bias, residual, M, K, N } = linearParts(inputs, attrs);
   const act = linearActivation(attrs);
   let dZ = dOut;
-  if (act !== 'none') {
+  if (act === 'relu' && !residual) {
+    dZ = activationVjp(outputs[0]!, outputs[0]!, dOut, act);
+  } else if (act !== 'none') {
     const z = linear(x, weight, bias);
     dZ = activationVjp(z, activate(z, act), dOut, act);
   }

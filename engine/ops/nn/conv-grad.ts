@@ -10,6 +10,7 @@ import { pad } from '../movement/pad.js';
 import { reshape } from '../movement/reshape.js';
 import { sum } from '../reduce/sum.js';
 import { conv2d } from './conv2d.js';
+import { conv2dWeightGrad } from './conv2d_weight_grad.js';
 import { convTranspose2d } from './conv_transpose2d.js';
 import { frameSize, type Win } from './conv-util.js';
 import { tapsMatrix, type Taps } from './resample-util.js';
@@ -70,7 +71,7 @@ function cropTo(t: Tensor, H: number, W: number): Tensor {
  * its output is frame - 2·lo + outputPadding, so outputPadding = H + 2·lo - frame (the rows no window
  * reaches, < stride); 'same' padding with an odd total (hi = lo + 1) gives -1: one row more, cropped.
  */
-function convInputGrad(dOut: Tensor, w: Tensor, G: number, [wh, ww]: readonly Win[]): Tensor {
+export function convInputGrad(dOut: Tensor, w: Tensor, G: number, [wh, ww]: readonly Win[]): Tensor {
   const q = [wh!, ww!].map((v) => v.size + 2 * v.lo - frameSize(v));
   const attrs = {
     stride: [wh!.s, ww!.s] as const, padding: [wh!.lo, ww!.lo] as const, dilation: [wh!.d, ww!.d] as const, groups: G,
@@ -79,14 +80,29 @@ function convInputGrad(dOut: Tensor, w: Tensor, G: number, [wh, ww]: readonly Wi
   return cropTo(convTranspose2d(dOut, w, null, attrs), wh!.size, ww!.size);
 }
 
-// conv2d VJP: dX = conv_transpose2d(dOut, W) (its adjoint); dW_g = Σ_n dOut_g cols_gᵀ with cols = im2col(x); db = Σ dOut.
+/** dW of conv2d written with ops (conv2d_weight_grad's decomposition): dW_g = Σ_n dOut_g cols_gᵀ, cols = im2col(x). */
+export function convWeightGradAsOps(x: Tensor, dOut: Tensor, wShape: readonly number[], G: number, wins: readonly Win[]): Tensor {
+  const N = x.shape[0]!, ck = (x.shape[1]! / G) * wins[0]!.k * wins[1]!.k, L = wins[0]!.out * wins[1]!.out;
+  const cols = reshape(im2col(x, wins), [N, G, ck, L]);
+  const dOutG = reshape(dOut, [N, G, wShape[0]! / G, L]); // (N, G, Og, L)
+  return reshape(sum(matmulRaw(dOutG, cols, { transB: true }), { axes: [0] }), wShape);
+}
+
+/** conv2d attrs (explicit, symmetric padding `lo`) of windows whose padding is lo before and at most lo after. */
+const convAttrsOf = ([wh, ww]: readonly Win[], G: number) => ({
+  stride: [wh!.s, ww!.s] as const, padding: [wh!.lo, ww!.lo] as const, dilation: [wh!.d, ww!.d] as const, groups: G,
+});
+
+// conv2d VJP: dX = conv_transpose2d(dOut, W) (its adjoint); dW = conv2d_weight_grad(x, dOut); db = Σ dOut.
 // Only the gradients flagged in `need` (x, weight, bias) are built; null for the others.
 export function convGrads(x: Tensor, w: Tensor, dOut: Tensor, G: number, wins: readonly Win[], need: readonly boolean[]): (Tensor | null)[] {
-  const { N, L, cols } = grouped(x, w, G, wins);
-  const dOutG = reshape(dOut, [N, G, w.shape[0]! / G, L]); // (N, G, Og, L)
+  const [wh, ww] = wins;
+  // 'same' with an odd total pads one more after than before: conv2d_weight_grad's attrs cannot say
+  // that, so x gets the extra zero row/column itself (pad is a kernel too).
+  const xs = padIf(x, [0, Math.max(0, ww!.hi - ww!.lo), 0, Math.max(0, wh!.hi - wh!.lo)]);
   return [
     need[0] ? convInputGrad(dOut, w, G, wins) : null,
-    need[1] ? reshape(sum(matmulRaw(dOutG, cols(), { transB: true }), { axes: [0] }), w.shape) : null,
+    need[1] ? conv2dWeightGrad(xs, dOut, { ...convAttrsOf(wins, G), kernelSize: [wh!.k, ww!.k] }) : null,
     need[2] ? biasGrad(dOut) : null,
   ];
 }
@@ -104,20 +120,20 @@ export function convTransposeAsOps(x: Tensor, w: Tensor, b: Tensor | null | unde
   return addBias(col2im(reshape(matmulRaw(wG, xG, { transA: true }), [N, G * ok, L]), wins), b);
 }
 
-// conv_transpose2d VJP (conv2d forms): dX = conv2d(dOut, W) (its adjoint; cropped to H when
-// outputPadding >= stride adds rows); dCols = im2col(dOut), dW_g = Σ_n x_g dCols_gᵀ; db = Σ dOut.
+// conv_transpose2d VJP (conv2d forms, as the adjoint of the conv2d dOut -> x): dX = conv2d(dOut, W);
+// dW = conv2d_weight_grad(dOut, x); db = Σ dOut. With outputPadding >= stride that conv2d has more
+// output rows than x: dX is cropped, and x padded with zeros for dW.
 export function convTransposeGrads(x: Tensor, w: Tensor, dOut: Tensor, G: number, wins: readonly Win[], need: readonly boolean[]): (Tensor | null)[] {
-  const { N, ok, L, xG } = groupedT(x, w, G, wins);
   const [wh, ww] = wins;
-  const dX = () => {
-    const attrs = { stride: [wh!.s, ww!.s] as const, padding: [wh!.lo, ww!.lo] as const, dilation: [wh!.d, ww!.d] as const, groups: G };
-    return cropTo(conv2d(dOut, w, null, attrs), wh!.out, ww!.out);
+  const attrs = convAttrsOf(wins, G);
+  const dX = () => cropTo(conv2d(dOut, w, null, attrs), wh!.out, ww!.out);
+  const dW = () => {
+    // Rows of conv2d(dOut) with symmetric padding lo: (size + 2·lo - span) / s + 1 >= x's.
+    const rows = [wh!, ww!].map((v) => Math.floor((v.size + 2 * v.lo - (v.d * (v.k - 1) + 1)) / v.s) + 1);
+    const xs = padIf(x, [0, rows[1]! - ww!.out, 0, rows[0]! - wh!.out]);
+    return conv2dWeightGrad(dOut, xs, { ...attrs, kernelSize: [wh!.k, ww!.k] });
   };
-  return [
-    need[0] ? dX() : null,
-    need[1] ? reshape(sum(matmulRaw(xG, reshape(im2col(dOut, wins), [N, G, ok, L]), { transB: true }), { axes: [0] }), w.shape) : null,
-    need[2] ? biasGrad(dOut) : null,
-  ];
+  return [need[0] ? dX() : null, need[1] ? dW() : null, need[2] ? biasGrad(dOut) : null];
 }
 
 /** Constant (out, in) matrices of per-dim taps, in `like`'s dtype and backend. */

@@ -19,7 +19,7 @@ export interface Conv2dAttrs {
 }
 
 /** Cases (channels and sizes grow under the parity profile): groups 1-3 (depthwise when C/G = 1), stride, dilation, padding (number, pair, same, valid), bias or not. */
-const cases = fc
+export const conv2dCases = fc
   .record({
     n: arbBatch, g: fc.constantFrom(1, 1, 2, 3), cg: arbGroupWidth(), og: arbGroupWidth(),
     h: arbWinCase({ grow: true }), w: arbWinCase({ grow: true }), mode: fc.constantFrom<ConvPadMode>('number', 'number', 'same', 'valid'), bias: fc.boolean(), asNumber: fc.boolean(),
@@ -43,7 +43,7 @@ export const conv2dOp = defineOp({
   // cols = im2col(x): dX = col2im(W_gᵀ dOut_g), dW_g = Σ_n dOut_g cols_gᵀ, db = Σ_{n,i,j} dOut (see conv-grad.ts).
   vjp: ({ inputs, dOut, attrs }) => convGrads(inputs[0]!, inputs[1]!, dOut, attrs.groups ?? 1, convGeom('conv2d', inputs, attrs, 2).wins, needGrads(inputs)),
   decompose: ([x, w, b], attrs) => [convAsOps(x!, w!, b, attrs.groups ?? 1, convGeom('conv2d', [x!, w!], attrs, 2).wins)],
-  check: { cases, inputs: [F, F, F], secondOrder: true },
+  check: { cases: conv2dCases, inputs: [F, F, F], secondOrder: true },
   cost: (inputs, outputs, attrs) => convCost(convGeom('conv2d', inputs, attrs, 2), inputs, outputs),
 });
 

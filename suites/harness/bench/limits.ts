@@ -47,7 +47,8 @@ function cpuBandwidth(native: Backend | null): LimitMeasurement {
     const a = new Float32Array(n), b = new Float32Array(n).fill(1), c = new Float32Array(n).fill(2);
     addon.triad(a, b, c, 3);
     const runs = bestRate(() => addon.triad!(a, b, c, 3), 3 * 4 * n);
-    return { value: Math.max(...runs), method: `native triad a = b + s c over 3 × ${Math.round((4 * n) / MiB)} MiB, all threads; bytes read + written`, runs };
+    const threads = addon.info().threads;
+    return { value: Math.max(...runs), method: `native triad a = b + s c over 3 × ${Math.round((4 * n) / MiB)} MiB, ${threads} thread${threads === 1 ? '' : 's'} (the native pool); bytes read + written`, runs };
   }
   // NOTE: TypedArray.prototype.set between distinct buffers is a memcpy (one thread). It counts
   // 2 bytes per byte copied (read + write), as STREAM's copy does.
