@@ -437,5 +437,23 @@ for xs, ws, ta in [((2, 4, 7, 6), (6, 2, 3, 2), dict(stride=(2, 1), padding=(1, 
     case('conv2d_weight_grad', [rnd(xs), rnd(tuple(dys))], za,
          lambda x, dy, ws=ws, ta=ta: torch.nn.grad.conv2d_weight(x, ws, dy, **ta))
 
+# --- attention backward: dq, dk, dv, dAttnBias by torch autograd through sdpa_ref ---
+def sdpa_bwd_case(q, k, v, dout, bias=None, mask=None, pad=None, **attrs):
+    bias = torch.zeros((), dtype=torch.float64) if bias is None else bias
+    mask = torch.ones((), dtype=torch.bool) if mask is None else mask
+    pad = torch.zeros((), dtype=torch.bool) if pad is None else pad
+
+    def fn(q, k, v, bias, mask, pad, dout):
+        leaves = [t.clone().requires_grad_(True) for t in (q, k, v, bias)]
+        o = sdpa_ref(*leaves, mask, pad, causal=attrs.get('causal', False), scale=attrs.get('scale'))
+        return list(torch.autograd.grad(o, leaves, dout))
+    case('scaled_dot_product_attention_backward', [q, k, v, bias, mask, pad, dout], attrs, fn)
+
+
+# GQA, causal with Tq < Tk, an additive mask broadcast over the batch (its gradient sums dS over b).
+sdpa_bwd_case(rnd((2, 4, 3, 4)), rnd((2, 2, 5, 4)), rnd((2, 2, 5, 3)), rnd((2, 4, 3, 3)), bias=rnd((1, 4, 3, 5)), causal=True)
+# MHA, bool mask and key padding, explicit scale; the 0-d placeholder bias gets a zero gradient.
+sdpa_bwd_case(rnd((1, 2, 4, 3)), rnd((1, 2, 6, 3)), rnd((1, 2, 6, 2)), rnd((1, 2, 4, 2)), mask=rnd((1, 1, 4, 6)) > -1.5, pad=rnd((1, 6)) > 1.5, scale=0.6)
+
 json.dump({'torch': torch.__version__, 'cases': cases}, sys.stdout, separators=(',', ':'))
 sys.stdout.write('\n')

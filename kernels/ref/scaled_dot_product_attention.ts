@@ -16,10 +16,6 @@ export const scaledDotProductAttention: RefKernel<SdpaAttrs> = (inputs, attrs, [
   const [padAt] = broadcastOffsets([B, Tk], [pad!.shape]) as [Int32Array];
   const out = allocArray(o!.dtype, B * H * Tq * Dv);
   const s = new Float64Array(Tk), kept = new Uint8Array(Tk), acc = new Float64Array(Dv);
-  // NOTE: for float32 the scores and probabilities are rounded to float32 as the decomposition's
-  // matmul, add and softmax results would be: scores that tie in float32 (large magnitudes) tie here
-  // too, and a probability that underflows is 0 (0·∞ is NaN), as in every float32 kernel.
-  const round = o!.dtype === 'float32' ? Math.fround : (x: number) => x;
 
   /** Scores of query row `qRow` (batch b, position i) against the keys from kv row `kv0`; returns their max. */
   const scores = (b: number, i: number, qRow: number, kv0: number): number => {
@@ -30,7 +26,7 @@ export const scaledDotProductAttention: RefKernel<SdpaAttrs> = (inputs, attrs, [
       if (!kept[j]) continue;
       let dot = 0;
       for (let c = 0; c < D; c++) dot += q!.data[qRow * D + c]! * k!.data[(kv0 + j) * D + c]!;
-      s[j] = round(round(round(dot) * scale) + bias!.data[biasAt[at]!]!);
+      s[j] = scale * dot + bias!.data[biasAt[at]!]!;
       m = s[j]! > m || Number.isNaN(s[j]!) ? s[j]! : m;
     }
     return m;
@@ -44,12 +40,13 @@ export const scaledDotProductAttention: RefKernel<SdpaAttrs> = (inputs, attrs, [
         acc.fill(0);
         if (m !== -Infinity) {
           let z = 0;
-          for (let j = 0; j < Tk; j++) if (kept[j]) z += s[j] = Math.exp(s[j]! - m);
           for (let j = 0; j < Tk; j++) {
             if (!kept[j]) continue;
-            const p = round(s[j]! / z);
-            for (let c = 0; c < Dv; c++) acc[c]! += p * v!.data[(kv0 + j) * Dv + c]!;
+            const e = Math.exp(s[j]! - m);
+            z += e;
+            for (let c = 0; c < Dv; c++) acc[c]! += e * v!.data[(kv0 + j) * Dv + c]!;
           }
+          for (let c = 0; c < Dv; c++) acc[c]! /= z;
         }
         out.set(acc, qRow * Dv);
       }

@@ -19,10 +19,6 @@ export const scaledDotProductAttentionBackward: RefKernel<SdpaAttrs> = (inputs, 
   const dv = new Float64Array(v!.data.length), dBias = new Float64Array(bias!.data.length);
   const p = new Float64Array(Tk), kept = new Uint8Array(Tk);
   const dBiasWeight = sdpaBiasKeyConstant(bias!.shape) ? 0 : 1;
-  // NOTE: for float32 the scores and P are rounded to float32 as the decomposition's matmul, add and
-  // softmax results would be: scores that tie in float32 tie here too, and a probability that
-  // underflows there is 0 here (0·∞ is then NaN), as every float32 kernel gets.
-  const round = outs[0]!.dtype === 'float32' ? Math.fround : (x: number) => x;
 
   /** p of query row `qRow` (batch b, position i) against kv rows from `kv0`; false for a dead row (p = 0). */
   const probs = (b: number, i: number, qRow: number, kv0: number): boolean => {
@@ -33,13 +29,13 @@ export const scaledDotProductAttentionBackward: RefKernel<SdpaAttrs> = (inputs, 
       if (!kept[j]) continue;
       let dot = 0;
       for (let c = 0; c < D; c++) dot += q!.data[qRow * D + c]! * k!.data[(kv0 + j) * D + c]!;
-      p[j] = round(round(round(dot) * scale) + bias!.data[biasAt[at]!]!);
+      p[j] = scale * dot + bias!.data[biasAt[at]!]!;
       m = p[j]! > m || Number.isNaN(p[j]!) ? p[j]! : m;
     }
     if (m === -Infinity) return false;
     let z = 0;
     for (let j = 0; j < Tk; j++) z += kept[j] ? (p[j] = Math.exp(p[j]! - m)) : (p[j] = 0);
-    for (let j = 0; j < Tk; j++) p[j] = round(p[j]! / z);
+    for (let j = 0; j < Tk; j++) p[j]! /= z;
     return true;
   };
 

@@ -39,16 +39,39 @@ fn kept(r: Row, j: u32) -> bool {
   return mask[u32(r.mo + i32(j) * P.st[1].w)] != 0u && pad[r.po + j * P.pad_k] == 0u;
 }
 
-// scale·<q_i, k_j> + bias_ij for a kept pair, -inf otherwise.
-fn score(r: Row, j: u32) -> f32 {
+// A score as its two parts (bias_ij, scale·<q_i, k_j>) for a kept pair, (-inf, 0) otherwise.
+// NOTE: softmax needs the gaps s_j − m; summed in float32, a bias much larger than the dot products
+// (1e4 on every key) swallows their differences. Gaps taken part by part are exact when biases tie.
+fn score(r: Row, j: u32) -> vec2<f32> {
   if (!kept(r, j)) {
-    return P.neg_inf;
+    return vec2<f32>(P.neg_inf, 0.0);
   }
   var dot = 0.0;
   for (var c = 0u; c < P.D; c++) {
     dot += q[r.q0 + c] * k[(r.kv + j) * P.D + c];
   }
-  return P.scale * dot + bias[u32(r.bo + i32(j) * P.st[0].w)];
+  return vec2<f32>(bias[u32(r.bo + i32(j) * P.st[0].w)], P.scale * dot);
+}
+
+fn gap(x: vec2<f32>, m: vec2<f32>) -> f32 {
+  return (x.x - m.x) + (x.y - m.y);
+}
+
+// The score with the larger total (NaN wins, so a NaN row stays NaN).
+fn pmax(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+  let ta = a.x + a.y;
+  let tb = b.x + b.y;
+  if (is_nan(ta)) {
+    return a;
+  }
+  if (is_nan(tb) || tb > ta) {
+    return b;
+  }
+  return a;
+}
+
+fn is_dead(m: vec2<f32>) -> bool {
+  return m.x == P.neg_inf;
 }
 
 // e^d for d <= 0 (NaN stays NaN). NOTE: SwiftShader's exp returns garbage far below its underflow
@@ -60,11 +83,10 @@ fn pexp(d: f32) -> f32 {
   return zexp(d);
 }
 
-fn nan_max(a: f32, b: f32) -> f32 {
-  if (is_nan(a) || is_nan(b)) {
-    return a + b;
-  }
-  return max(a, b);
+// p·x where p is a probability of gap d: a p that underflowed in float32 but not in float64
+// (d > -745) times an infinite x is that infinity there, not NaN.
+fn mulp(p: f32, d: f32, x: f32) -> f32 {
+  return select(p * x, x, p == 0.0 && d > -745.0 && !fin(x));
 }
 `;
 
@@ -116,7 +138,7 @@ export const scaledDotProductAttentionBackward: WebGPUKernel<SdpaAttrs> = (ctx, 
   const dsShape = dsRows ? [d.B, d.H, d.Tq, 1] : scores;
   const direct = sameShape(dsShape, biasMeta.shape) || (dsRows && sizeOf(biasMeta.shape) === sizeOf(dsShape));
   const ds = direct ? ctx.alloc(biasMeta) : ctx.scratch(Math.max(1, sizeOf(dsShape)));
-  const stats = ctx.scratch(Math.max(1, 3 * rows));
+  const stats = ctx.scratch(Math.max(1, 4 * rows));
   const bindings = ['dq', 'dk', 'dv', 'ds', 'stats'].map((n, i) => `@group(0) @binding(${7 + i}) var<storage, read_write> ${n}: array<f32>;`).join('\n');
   const src = wgslSource(`${BWD}.wgsl`);
   const storages = inputs.map((x) => x.storage);

@@ -25,10 +25,17 @@ export const sinkhornBackward: WebGPUKernel<SinkhornAttrs> = (ctx, [x, dOut], at
   const { count, n } = matrixPlan(x!.shape);
   if (count === 0) return [out];
   const iters = sinkhornIters('sinkhorn_backward', attrs);
-  // The rounds' matrices (walked back in place) and their column/row sums, per matrix.
-  const m = ctx.scratch(count * n * n), sums = ctx.scratch(count * 2 * iters * n);
-  const p = params().u32(count).u32(n).u32(iters).f32(-Infinity);
-  ctx.dispatch({ name: 'sinkhorn_backward', code: source('sinkhorn_backward.wgsl'), inputs: [x!.storage, dOut!.storage], outputs: [out, m, sums], params: p, workgroups: Math.ceil(count / 64) });
+  // Per matrix: its rounds' values (walked back in place) and their column/row sums, in scratch
+  // buffers; matrices go in chunks so that the sums stay within one storage binding.
+  const limit = Math.min(ctx.rt.limits.maxStorageBufferBindingSize, ctx.rt.limits.maxBufferSize) / 4;
+  const chunk = Math.max(1, Math.min(count, Math.floor(limit / (2 * iters * n)), Math.floor(limit / (n * n))));
+  const m = ctx.scratch(chunk * n * n), sums = ctx.scratch(chunk * 2 * iters * n);
+  const code = source('sinkhorn_backward.wgsl');
+  for (let first = 0; first < count; first += chunk) {
+    const size = Math.min(chunk, count - first);
+    const p = params().u32(size).u32(n).u32(iters).f32(-Infinity).u32(first);
+    ctx.dispatch({ name: 'sinkhorn_backward', code, inputs: [x!.storage, dOut!.storage], outputs: [out, m, sums], params: p, workgroups: Math.ceil(size / 64) });
+  }
   ctx.release(m);
   ctx.release(sums);
   return [out];

@@ -98,33 +98,55 @@ inline bool kept_at(const Attn& a, size_t b, size_t h, size_t i, size_t j) {
 }
 
 /**
- * S (r × n tile of keys j0..) = scale·S + bias where kept, -inf where not; the row maxima
- * (NaN-propagating) go to m and, when `kept` is given, the kept flags (r × n) to it.
+ * A score s = b + d kept as its two parts, b = bias_ij (-inf for an excluded pair) and d = scale·<q_i, k_j>.
+ * NOTE: softmax needs the gaps s_j − m; summed in float32, a bias much larger than the dot products
+ * (1e4 on every key) swallows their differences. Gaps taken part by part are exact when biases tie.
  */
-inline void mask_scores(const Attn& a, size_t b, size_t h, size_t i0, size_t r, size_t j0, size_t n, float* S, size_t lds, float* m, uint8_t* kept = nullptr) {
+struct Score {
+  float b, d;
+};
+
+/** The score with the larger total; NaN wins (a NaN row stays NaN). */
+inline Score pmax(Score x, Score y) {
+  const float tx = x.b + x.d, ty = y.b + y.d;
+  if (tx != tx) return x;
+  return ty != ty || ty > tx ? y : x;
+}
+
+/**
+ * Tile of r rows × n keys from j0: S = scale·S (0 where excluded), Bt = bias (-inf where excluded),
+ * both with row stride lds; the row maxima go to m and, when `kept` is given, the flags (r × n) to it.
+ */
+inline void mask_scores(const Attn& a, size_t b, size_t h, size_t i0, size_t r, size_t j0, size_t n, float* S, float* Bt, size_t lds, Score* m, uint8_t* kept = nullptr) {
   for (size_t ii = 0; ii < r; ii++) {
     const size_t i = i0 + ii;
     const int64_t bo = b * a.bs[0] + h * a.bs[1] + i * a.bs[2], mo = b * a.ms[0] + h * a.ms[1] + i * a.ms[2];
     const size_t end = key_end(a, i);
-    float* s = S + ii * lds;
-    float mx = -INFINITY;
-    bool nan = false;
+    float *s = S + ii * lds, *bt = Bt + ii * lds;
+    Score mx{-INFINITY, 0.f};
     for (size_t jj = 0; jj < n; jj++) {
       const size_t j = j0 + jj;
       const bool keep = j < end && a.mask[mo + j * a.ms[3]] && !a.pad[b * a.ps[0] + j * a.ps[1]];
-      const float v = keep ? a.scale * s[jj] + a.bias[bo + j * a.bs[3]] : -INFINITY;
-      s[jj] = v;
+      s[jj] = keep ? a.scale * s[jj] : 0.f;
+      bt[jj] = keep ? a.bias[bo + j * a.bs[3]] : -INFINITY;
       if (kept) kept[ii * n + jj] = keep;
-      nan |= v != v;
-      mx = v > mx ? v : mx;
+      mx = pmax(mx, Score{bt[jj], s[jj]});
     }
-    m[ii] = nan ? NAN : mx;
+    m[ii] = mx;
   }
 }
 
-/** s[j] = e^{s[j] - m} (0 where s[j] is -inf); returns Σ in double. */
-ZOO_INLINE double exp_row(float* s, size_t n, float m) {
-  vm::map(s, s, n, [&](V x) ZOO_LAMBDA { return vm::sel(x == -vm::kInf, vm::splat(0.f), vm::exp(x - m)); });
+/** The gap between two scores, part by part. */
+inline float gap(Score x, Score m) { return (x.b - m.b) + (x.d - m.d); }
+
+/** s[j] = e^{gap(s_j, m)}, 0 where the bias part is -inf; returns Σ in double. */
+ZOO_INLINE double exp_row(float* s, const float* bt, size_t n, Score m) {
+  size_t j = 0;
+  for (; j + vm::kLanes <= n; j += vm::kLanes) {
+    const V b = vm::loadv(bt + j), x = (b - m.b) + (vm::loadv(s + j) - m.d);
+    vm::storev(s + j, vm::sel(b == -vm::kInf, vm::splat(0.f), vm::exp(x)));
+  }
+  for (; j < n; j++) s[j] = bt[j] == -INFINITY ? 0.f : std::exp((bt[j] - m.b) + (s[j] - m.d));
   return vm::sum_d(s, n);
 }
 
@@ -186,9 +208,10 @@ ZOO_INLINE void fwd_block(const Attn& a, size_t b, size_t h, size_t i0, size_t r
   const float* q = a.q + ((b * a.H + h) * a.Tq + i0) * D;
   const float* k = a.k + (b * a.Hkv + kvh) * a.Tk * D;
   const float* v = a.v + (b * a.Hkv + kvh) * a.Tk * Dv;
-  float *Kt = scratch, *S = Kt + D * KB, *O = S + RB * KB, *m = O + RB * Dv, *l = m + RB, *mt = l + RB;
+  float *Kt = scratch, *S = Kt + D * KB, *Bt = S + RB * KB, *O = Bt + RB * KB, *l = O + RB * Dv;
+  Score *m = reinterpret_cast<Score*>(l + RB), *mt = m + RB;
   std::fill(O, O + r * Dv, 0.f);
-  std::fill(m, m + r, -INFINITY);
+  std::fill(m, m + r, Score{-INFINITY, 0.f});
   std::fill(l, l + r, 0.f);
   const size_t kend = key_end(a, i0 + r - 1);
   for (size_t j0 = 0; j0 < kend; j0 += KB) {
@@ -196,16 +219,16 @@ ZOO_INLINE void fwd_block(const Attn& a, size_t b, size_t h, size_t i0, size_t r
     transpose(k + j0 * D, D, Kt, KB, n, D);
     std::fill(S, S + r * KB, 0.f);
     mm_acc(q, D, Kt, KB, S, KB, r, n, D);
-    mask_scores(a, b, h, i0, r, j0, n, S, KB, mt);
+    mask_scores(a, b, h, i0, r, j0, n, S, Bt, KB, mt);
     for (size_t ii = 0; ii < r; ii++) {
-      const float mo = m[ii], mn = (mt[ii] != mt[ii] || mo != mo) ? NAN : std::max(mo, mt[ii]);
+      const Score mo = m[ii], mn = pmax(mo, mt[ii]);
       float* s = S + ii * KB;
-      if (mn == -INFINITY) {  // nothing live in this row yet
+      if (mn.b == -INFINITY) {  // nothing live in this row yet
         std::fill(s, s + n, 0.f);
         continue;
       }
-      const float alpha = mo == -INFINITY ? 0.f : std::exp(mo - mn);
-      l[ii] = static_cast<float>(l[ii] * alpha + exp_row(s, n, mn));
+      const float alpha = mo.b == -INFINITY ? 0.f : std::exp(gap(mo, mn));
+      l[ii] = static_cast<float>(l[ii] * alpha + exp_row(s, Bt + ii * KB, n, mn));
       m[ii] = mn;
       if (alpha != 1.f)
         for (size_t c = 0; c < Dv; c++) O[ii * Dv + c] *= alpha;
@@ -214,7 +237,7 @@ ZOO_INLINE void fwd_block(const Attn& a, size_t b, size_t h, size_t i0, size_t r
   }
   for (size_t ii = 0; ii < r; ii++) {
     float* o = out + ((b * a.H + h) * a.Tq + i0 + ii) * Dv;
-    if (m[ii] == -INFINITY) {
+    if (m[ii].b == -INFINITY) {
       std::fill(o, o + Dv, 0.f);
       continue;
     }
@@ -234,7 +257,7 @@ struct Grads {
 };
 
 /** Scratch floats of one backward task. */
-size_t bwd_scratch(const Attn& a) { return (a.D + a.Dv) * a.Tk + 3 * RB * a.Tk + RB + (RB * a.Tk + 3) / 4 + 16; }
+size_t bwd_scratch(const Attn& a) { return (a.D + a.Dv) * a.Tk + 4 * RB * a.Tk + 2 * RB + (RB * a.Tk + 3) / 4 + 16; }
 
 /** Kv head (b, kvh) and its G query heads. dk and dv of this head are written only here. */
 ZOO_INLINE void bwd_task(const Attn& a, const Grads& g, size_t b, size_t kvh, float* scratch) {
@@ -243,7 +266,8 @@ ZOO_INLINE void bwd_task(const Attn& a, const Grads& g, size_t b, size_t kvh, fl
   const float* v = a.v + (b * a.Hkv + kvh) * Tk * Dv;
   float* dk = g.dk + (b * a.Hkv + kvh) * Tk * D;
   float* dv = g.dv + (b * a.Hkv + kvh) * Tk * Dv;
-  float *Kt = scratch, *Vt = Kt + D * Tk, *P = Vt + Dv * Tk, *dP = P + RB * Tk, *T = dP + RB * Tk, *m = T + RB * Tk;
+  float *Kt = scratch, *Vt = Kt + D * Tk, *P = Vt + Dv * Tk, *dP = P + RB * Tk, *T = dP + RB * Tk, *Bt = T + RB * Tk;
+  Score* m = reinterpret_cast<Score*>(Bt + RB * Tk);
   uint8_t* kept = reinterpret_cast<uint8_t*>(m + RB);
   transpose(k, D, Kt, Tk, Tk, D);
   transpose(v, Dv, Vt, Tk, Tk, Dv);
@@ -265,16 +289,16 @@ ZOO_INLINE void bwd_task(const Attn& a, const Grads& g, size_t b, size_t kvh, fl
       // P = softmax of the masked scores (rows with nothing live stay 0).
       std::fill(P, P + r * n, 0.f);
       mm_acc(q, D, Kt, Tk, P, n, r, n, D);
-      mask_scores(a, b, h, i0, r, 0, n, P, n, m, kept);
+      mask_scores(a, b, h, i0, r, 0, n, P, Bt, n, m, kept);
       for (size_t ii = 0; ii < r; ii++) {
         float* p = P + ii * n;
         const uint8_t* kp = kept + ii * n;
-        if (m[ii] == -INFINITY) {  // dead row: no gradient at all
+        if (m[ii].b == -INFINITY) {  // dead row: no gradient at all
           std::fill(p, p + n, 0.f);
           std::fill(kept + ii * n, kept + (ii + 1) * n, uint8_t{0});
           continue;
         }
-        const float inv = static_cast<float>(1.0 / exp_row(p, n, m[ii]));
+        const float inv = static_cast<float>(1.0 / exp_row(p, Bt + ii * n, n, m[ii]));
         for (size_t j = 0; j < n; j++) p[j] = kp[j] ? p[j] * inv : 0.f;  // excluded pairs stay 0 even in a NaN row
       }
       // dP = dO Vᵀ, D_i = Σ_j P_ij dP_ij, dS = P ⊙ (dP − D) (in dP).
@@ -416,7 +440,7 @@ Napi::Value attention(const Napi::CallbackInfo& info) {
   }
   const size_t blocks = (a.Tq + RB - 1) / RB, tasks = a.B * a.H * blocks;
   const auto run = use_avx2() ? fwd_block_avx2 : fwd_block_generic;
-  const size_t per = a.D * KB + RB * KB + RB * a.Dv + 3 * RB + 16;
+  const size_t per = a.D * KB + 2 * RB * KB + RB * a.Dv + 5 * RB + 16;
   parallel_for(tasks, 1, [&](size_t t0, size_t t1) {
     Scratch s(per * sizeof(float));
     for (size_t t = t0; t < t1; t++) {

@@ -122,6 +122,38 @@ bool identity_cols(const Geom& g) {
 }
 
 /**
+ * Scratch floats for one job: the calling thread's grow-only buffer (kept between calls, so the
+ * im2col pages are not faulted in again on every call), or a temporary one past kKeepFloats.
+ */
+class ThreadScratch {
+ public:
+  static constexpr size_t kKeepFloats = size_t{8} << 20;  // 32 MiB per thread at most
+  explicit ThreadScratch(size_t n) {
+    if (n > kKeepFloats) {
+      own_ = new Scratch(n * sizeof(float));
+      p_ = own_->as<float>();
+      return;
+    }
+    static thread_local Scratch* kept = nullptr;  // NOTE: one per thread, never freed
+    static thread_local size_t cap = 0;
+    if (n > cap || !kept) {
+      delete kept;
+      cap = std::max<size_t>(n, 1);
+      kept = new Scratch(cap * sizeof(float));
+    }
+    p_ = kept->as<float>();
+  }
+  ~ThreadScratch() { delete own_; }
+  ThreadScratch(const ThreadScratch&) = delete;
+  ThreadScratch& operator=(const ThreadScratch&) = delete;
+  float* get() const { return p_; }
+
+ private:
+  Scratch* own_ = nullptr;
+  float* p_ = nullptr;
+};
+
+/**
  * Runs job(q, threaded, scratch) for q < jobs with `scratch_floats` of scratch per running job:
  * spread over the pool (one single-threaded GEMM each) when there are enough jobs, else in turn
  * with the pool inside each job.
@@ -132,13 +164,13 @@ void run_jobs(size_t jobs, double work_per_job, size_t scratch_floats, const Job
   const bool spread = threads > 1 && (jobs >= 2 * threads || (jobs >= threads && work_per_job < 4e6));
   if (spread) {
     parallel_for(jobs, 1, [&](size_t q0, size_t q1) {
-      Scratch s(scratch_floats * sizeof(float));
-      for (size_t q = q0; q < q1; q++) job(q, false, s.as<float>());
+      ThreadScratch s(scratch_floats);
+      for (size_t q = q0; q < q1; q++) job(q, false, s.get());
     });
     return;
   }
-  Scratch s(scratch_floats * sizeof(float));
-  for (size_t q = 0; q < jobs; q++) job(q, threads > 1, s.as<float>());
+  ThreadScratch s(scratch_floats);
+  for (size_t q = 0; q < jobs; q++) job(q, threads > 1, s.get());
 }
 
 void conv2d_gemm(const Geom& g, const float* x, const float* w, const float* b, float* y) {

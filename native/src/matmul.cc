@@ -15,6 +15,7 @@
 // aOffsets/bOffsets give each output batch's first element in a and b (broadcast batch dims).
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "gemm.h"
 #include "vecmath.h"
@@ -110,6 +111,10 @@ ZOO_INLINE void pack_a(const Operands& o, size_t i0, size_t mc, size_t pc, size_
     } else {
       // A is (K, M): row k of A holds op(A)[:, k], contiguous in i.
       const float* src = o.A + pc * o.M + i0 + r;
+      if (mr == MR) {
+        for (size_t k = 0; k < kc; k++, src += o.M) std::memcpy(dst + k * MR, src, MR * sizeof(float));
+        continue;
+      }
       for (size_t k = 0; k < kc; k++, src += o.M) {
         size_t i = 0;
         for (; i < mr; i++) dst[k * MR + i] = src[i];

@@ -7,8 +7,9 @@
 //   instance_norm:   (n, c): G = C;
 //   batch (train):   channel c over all n: N segments of S;
 //   batch (eval):    no statistics: the running mean[c] and var[c].
-// Per group, in double: m = mean(x) (0 for rms), var = mean((x - m)^2) (a second pass over data that
-// is in L1/L2, never E[x^2] - m^2), rstd = 1/sqrt(var + eps); then y = (x - m)·rstd·w + b in float.
+// Per group: m = mean(x) (0 for rms), var = mean((x - m)^2) (a second pass over data that is in
+// L1/L2, never E[x^2] - m^2), summed in float lanes per 512-element block and in double across
+// blocks; rstd = 1/sqrt(var + eps) in double; then y = (x - m)·rstd·w + b in float.
 //
 // Backward (x, dOut viewed as (rows, len)), one row at a time, g = dOut·w:
 //   pass 1: m = mean(x) (layer only)
@@ -49,6 +50,74 @@ ZOO_INLINE double sq_dev(const float* x, size_t n, double m) {
     s += d * d;
   }
   return s;
+}
+
+// Forward statistics in float lanes within blocks of kBlock elements, blocks
+// combined in double: as accurate as double accumulation for the row lengths of real models, and
+// free of the float→double conversions that made the double version compute bound in L2.
+constexpr size_t kBlock = 512;
+
+ZOO_INLINE double hsum_f(V a) {
+  return hsum(lo4(a) + hi4(a));
+}
+
+// Four accumulators of 8 lanes: the add (3-4 cycles latency) must not serialize the loop.
+constexpr size_t kStep = 4 * vm::kLanes;
+
+/** Σ x[i] over n floats (float lanes per block, blocks in double). */
+ZOO_INLINE double sum_blocked(const float* x, size_t n) {
+  double total = 0;
+  size_t i = 0;
+  while (i + kStep <= n) {
+    const size_t stop = i + std::min(kBlock, (n - i) / kStep * kStep);
+    V a0{}, a1{}, a2{}, a3{};
+    for (; i < stop; i += kStep) {
+      a0 += vm::loadv(x + i);
+      a1 += vm::loadv(x + i + 8);
+      a2 += vm::loadv(x + i + 16);
+      a3 += vm::loadv(x + i + 24);
+    }
+    total += hsum_f((a0 + a1) + (a2 + a3));
+  }
+  for (; i < n; i++) total += x[i];
+  return total;
+}
+
+/** Σ (x[i] - m)² over n floats, m a float (float lanes per block, blocks in double). */
+ZOO_INLINE double sq_dev_blocked(const float* x, size_t n, float m) {
+  double total = 0;
+  size_t i = 0;
+  while (i + kStep <= n) {
+    const size_t stop = i + std::min(kBlock, (n - i) / kStep * kStep);
+    V a0{}, a1{}, a2{}, a3{};
+    for (; i < stop; i += kStep) {
+      const V d0 = vm::loadv(x + i) - m, d1 = vm::loadv(x + i + 8) - m, d2 = vm::loadv(x + i + 16) - m, d3 = vm::loadv(x + i + 24) - m;
+      a0 += d0 * d0;
+      a1 += d1 * d1;
+      a2 += d2 * d2;
+      a3 += d3 * d3;
+    }
+    total += hsum_f((a0 + a1) + (a2 + a3));
+  }
+  for (; i < n; i++) {
+    const double d = static_cast<double>(x[i]) - m;
+    total += d * d;
+  }
+  return total;
+}
+
+/**
+ * mean (0 for rms) and Σ(x - mean)² of one run of n floats. NOTE: when the float sums are not
+ * finite (an inf or NaN in the run, or squares beyond float range) the run is redone in double, so
+ * overflow never differs from ref.
+ */
+ZOO_INLINE void run_stats(const float* x, size_t n, bool rms, double& mean, double& ss) {
+  mean = rms ? 0.0 : sum_blocked(x, n) / static_cast<double>(n);
+  ss = sq_dev_blocked(x, n, static_cast<float>(mean));
+  if (!std::isfinite(mean) || !std::isfinite(ss)) {
+    mean = rms ? 0.0 : vm::sum_d(x, n) / static_cast<double>(n);
+    ss = sq_dev(x, n, mean);
+  }
 }
 
 /** y = (x - m)·r·w[i] + b[i] over n floats (w, b may be null: per-element parameters). */
@@ -93,8 +162,9 @@ ZOO_INLINE void forward_groups(const Forward& p, size_t g0, size_t g1) {
   for (size_t ng = g0; ng < g1; ng++) {
     const float* x = p.x + ng * len;
     float* y = p.y + ng * len;
-    const double m = p.mode == kRms ? 0.0 : vm::sum_d(x, len) / static_cast<double>(len);
-    const float r = rstd_of(sq_dev(x, len, m), len, p.eps), mf = static_cast<float>(m);
+    double m, ss;
+    run_stats(x, len, p.mode == kRms, m, ss);
+    const float r = rstd_of(ss, len, p.eps), mf = static_cast<float>(m);
     const size_t c0 = (ng % p.groups) * cpg;
     if (p.s == 1) {
       apply_row(x, y, len, mf, r, p.w ? p.w + c0 : nullptr, p.b ? p.b + c0 : nullptr);

@@ -6,7 +6,7 @@ import { Generator, ShapeError, ValueError, itemSize, noGrad, tensor, tidy } fro
 import type { InvariantContext } from '../../zoo/model.js';
 import { GPT_PRESETS, headDim, kvElementsPerTokenPerLayer, validateConfig, withAttention, type GptConfig, type PlantedBug } from '../../zoo/gpt/config.js';
 import gpt, { GPT, GptInvariantError, gptForwardFlops } from '../../zoo/gpt/index.js';
-import { absorbedMla, cacheSize, causality, groupedQueryLimits, kvCacheDecoding, ropeRelative } from '../../zoo/gpt/invariants.js';
+import { absorbedMla, cacheSize, causality, groupedQueryLimits, hyperConnectionInvariants, kvCacheDecoding, ropeRelative } from '../../zoo/gpt/invariants.js';
 import { Rotary } from '../../zoo/gpt/attention.js';
 import { drawIndex, nextTokenProbs } from '../../zoo/gpt/sample.js';
 
@@ -220,9 +220,9 @@ describe('generate', () => {
 });
 
 describe('invariants', () => {
-  const all = [causality, kvCacheDecoding, groupedQueryLimits, absorbedMla, cacheSize, ropeRelative];
+  const all = [causality, kvCacheDecoding, groupedQueryLimits, absorbedMla, cacheSize, ropeRelative, hyperConnectionInvariants];
 
-  test('the registered invariants are these six', () => {
+  test('the registered invariants are these seven', () => {
     expect(gpt.invariants.map((i) => i.name)).toEqual(all.map((i) => i.name));
   });
 

@@ -95,3 +95,44 @@ describe.runIf(status.available || required)('webgpu segment kernels', () => {
     expect((await segmentSoftmax(x, i, 3).data()).length).toBe(0);
   });
 });
+
+// Measurement, not a check (ZOO_BENCH_SEGMENT=1): each segment op on a 20,000-edge, 2,000-segment
+// graph (8 features per edge), the WGSL kernel against the op's decomposition in the same run
+// (segment_max's is a dense E × N masked max), both validated against each other first.
+describe.runIf(process.env['ZOO_BENCH_SEGMENT'] && status.available)('webgpu segment kernels vs decompositions (measurement)', () => {
+  test('20k edges, 2k segments, 8 features', async () => {
+    const { OPS: REGISTRY } = await import('../../engine/index.js');
+    const e = 20_000, n = 2_000, f = 8;
+    const r = lcg(5);
+    const x = fromArray(Float32Array.from({ length: e * f }, () => r() / 2 ** 31 - 1), [e, f], 'float32', { backend: 'webgpu' });
+    const i = fromArray(Int32Array.from({ length: e }, () => r() % n), [e], 'int32', { backend: 'webgpu' });
+    const median = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1]!;
+    for (const name of ['segment_sum', 'segment_mean', 'segment_max', 'segment_softmax'] as const) {
+      const def = REGISTRY[name];
+      const fused = () => fnOf(name)(x, i, n);
+      const chain = () => def.decompose!([x, i], { numSegments: n })[0]!;
+      const [a, b] = [await fused().data(), await chain().data()];
+      let worst = 0;
+      for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!) / (1e-6 + Math.abs(b[k]!)));
+      expect(worst, name).toBeLessThan(1e-4);
+      const time = async (fn: () => Tensor) => {
+        const t0 = performance.now();
+        const y = fn();
+        await y.data();
+        const ms = performance.now() - t0;
+        y.dispose();
+        return ms;
+      };
+      const tf: number[] = [], tc: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        tf.push(await time(fused));
+        tc.push(await time(chain));
+      }
+      console.log(`${name}: WGSL kernel median ${median(tf).toFixed(1)} ms, decomposition median ${median(tc).toFixed(1)} ms (${(median(tc) / median(tf)).toFixed(1)}x)`);
+    }
+  }, 600_000);
+});
+
+function fnOf(name: string): (x: Tensor, i: Tensor, n: number) => Tensor {
+  return OPS.find(([k]) => k === name)![1];
+}

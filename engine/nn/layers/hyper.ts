@@ -173,8 +173,9 @@ abstract class HyperConnectionBase extends Module {
     const [B, T] = this.checkStreams(this.constructor.name, x);
     const n = this.streams, C = this.dim;
     const m = this.mappings(x);
-    const full = (t: Tensor, shape: number[]) => (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : expand(t, shape));
-    const pre = full(m.pre, [B, T, n]), post = full(m.post, [B, T, n]), res = full(m.res, [B, T, n, n]);
+    // The ops take exact per-token shapes: static mappings (n), (n, n) are broadcast first.
+    const atShape = (t: Tensor, shape: number[]) => (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : expand(t, shape));
+    const pre = atShape(m.pre, [B, T, n]), post = atShape(m.post, [B, T, n]), res = atShape(m.res, [B, T, n, n]);
     const u = hcPre(pre, x); // (B, T, C)
     const y = F(u);
     if (y.rank !== 3 || y.shape[0] !== B || y.shape[1] !== T || y.shape[2] !== C) {

@@ -68,16 +68,17 @@ const CACHE_BLOCK = 200;
  * a kernel whose data is cache-resident (`zoo bench --op ... --in-cache`).
  */
 function cpuCacheBandwidth(native: Backend | null): LimitMeasurement {
-  const method = 'native triad a = b + s c over a 1 MiB working set (L2-resident), all threads; bytes read + written';
+  const method = 'native triad a = b + s c over a 1 MiB working set (L2-resident)';
   const addon = native ? nativeAddon(native) : null;
   if (!addon?.triad) return unavailable(method, 'unavailable (the native addon does not export triad)');
+  const threads = addon.info().threads;
   const n = MiB / 3 / 4 | 0;
   const a = new Float32Array(n), b = new Float32Array(n).fill(1), c = new Float32Array(n).fill(2);
   for (let i = 0; i < CACHE_BLOCK; i++) addon.triad(a, b, c, 3);
   const runs = bestRate(() => {
     for (let i = 0; i < CACHE_BLOCK; i++) addon.triad!(a, b, c, 3);
   }, CACHE_BLOCK * 3 * 4 * n, 3 * REPEATS);
-  return { value: Math.max(...runs), method: `${method}, best of ${3 * REPEATS} blocks of ${CACHE_BLOCK}`, runs };
+  return { value: Math.max(...runs), method: `${method}, ${threads} thread${threads === 1 ? '' : 's'} (the native pool), best of ${3 * REPEATS} blocks of ${CACHE_BLOCK}; bytes read + written`, runs };
 }
 
 /** Waits for `t` by reading a one-element reduction of it (small readback; the queue drains first). */

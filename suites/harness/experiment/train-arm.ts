@@ -177,6 +177,7 @@ export async function trainArm(o: ArmOptions): Promise<ExperimentRun> {
     since.losses.push(lv);
     since.norms.push(nv);
     if (run.stepsDone % o.logEvery === 0 || run.stepsDone === o.steps) await log(run.stepsDone, lr);
+    await new Promise((resolve) => setImmediate(resolve)); // let signals (Ctrl-C) through between steps
   }
   if (run.divergedAt === null && run.points.at(-1)!.step !== run.stepsDone) await log(run.stepsDone, opt.paramGroups[0]!.lr);
   run.finalValLoss = run.divergedAt === null ? run.points.at(-1)!.valLoss : null;
