@@ -10,7 +10,8 @@
 // plain loops). Edge tiles: packing zero-pads rows/columns past M/N, and an edge tile is finished
 // in a local tile of which only the valid mr×nr part is written. Accumulation is float32 in K order
 // within a KC block; blocks after the first add to C; the last block applies the epilogue.
-// M is cut into equal row blocks (multiples of MR, at most MC) so the 2 threads finish together.
+// M is cut into equal row blocks (multiples of MR, at most MC) so the threads finish together.
+// Packing six full rows of a row-major op(A) uses 8×8 register transposes on the AVX2 path.
 // Many small batches go to the pool whole, one single-threaded GEMM each.
 // aOffsets/bOffsets give each output batch's first element in a and b (broadcast batch dims).
 #include <algorithm>

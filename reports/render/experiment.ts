@@ -82,6 +82,8 @@ export function experimentCharts(f: ExperimentResultsFile, prefix: string): Char
   const charts: (ChartSpec | null)[] = [
     curveChart(`${prefix}-train-loss`, 'Training loss', `Mean training loss of the steps since the previous logged point (nats/token), every ${f.config.logEvery} steps.`, 'loss (nats/token)', per((p) => p.trainLoss)),
     curveChart(`${prefix}-val-loss`, 'Validation loss', 'Mean loss over the fixed validation batches (nats/token).', 'loss (nats/token)', per((p) => p.valLoss)),
+    curveChart(`${prefix}-val-loss-late`, 'Validation loss, second half of training', 'The same curves from the middle of the run on, where the arms differ by hundredths of a nat.', 'loss (nats/token)',
+      per((p) => (p.step >= f.config.steps / 2 ? p.valLoss : null))),
     curveChart(`${prefix}-grad-norm`, 'Gradient norm', 'Global L2 norm of the gradient before clipping (clip at 1.0), mean over the steps since the previous point.', '‖g‖₂', per((p) => p.gradNorm)),
     layerChart(`${prefix}-gain-fwd`, 'Composite forward gain by sublayer (final step)', 'max_i |Σ_j P_ij| of P_l = H_res_{L−1} ⋯ H_res_l on the fixed sequence (mean over tokens, then over seeds), logarithmic axis. The plain residual is exactly 1; mHC stays at 1 because its H_res are doubly stochastic.', f, (r) => last(r)?.composite.fwd),
     layerChart(`${prefix}-gain-bwd`, 'Composite backward gain by sublayer (final step)', 'max_j |Σ_i P_ij| (the column sums: what the gradient sees), logarithmic axis.', f, (r) => last(r)?.composite.bwd),

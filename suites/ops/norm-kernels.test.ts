@@ -11,7 +11,14 @@ import type { LayerNormAttrs } from '../../engine/ops/nn/layer_norm.js';
 import { sizeOf } from '../../engine/shape.js';
 import { NATIVE_KERNELS } from '../../kernels/native/index.js';
 import type { NativeKernel } from '../../kernels/native/types.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LimitMeasurement, MachineLimits } from '../../reports/schema.js';
+import { limitsFor } from '../harness/bench/limits.js';
+import { runBench } from '../harness/bench/run.js';
 import { checkParity } from '../harness/parity.js';
+import { MODELS } from '../../zoo/index.js';
 
 await initWebGPU();
 
@@ -121,5 +128,31 @@ describe.skipIf(!backendStatus('native').available)('the parity suite catches a 
   test('the real kernel passes the same check', () => {
     table['layer_norm'] = real;
     expect(checkParity(OPS.layer_norm, 'native', { runs: 20 }).passed).toBe(true);
+  });
+});
+
+describe('in-cache op benchmarks (zoo bench --op layer_norm --in-cache)', () => {
+  const m = (value: number): LimitMeasurement => ({ value, method: 'test', runs: [value] });
+  const limits: MachineLimits = { cpu: { peakFlops: m(100e9), bandwidth: m(20e9), cacheBandwidth: m(80e9), caches: { l2Bytes: null, l3Bytes: null } }, devices: { webgpu: { peakFlops: m(1e9), bandwidth: m(2e9) } } };
+
+  test('the in-cache bound is the L2-resident triad for CPU backends, the device figure otherwise', () => {
+    expect(limitsFor(limits, 'native')).toEqual({ peak: 100e9, bandwidth: 20e9 });
+    expect(limitsFor(limits, 'native', true)).toEqual({ peak: 100e9, bandwidth: 80e9 });
+    expect(limitsFor(limits, 'webgpu', true)).toEqual({ peak: 1e9, bandwidth: 2e9 });
+    const { cacheBandwidth: _, ...older } = limits.cpu;
+    expect(limitsFor({ ...limits, cpu: older }, 'native', true).bandwidth).toBeNull();
+  });
+
+  test('an in-cache op benchmark times one input set and says so', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'zoo-norm-bench-')), 'bench.json');
+    const run = await runBench({
+      models: [], ops: ['layer_norm'], backends: ['ref'], preset: 'tiny', modes: [], shapes: [[64, 33]], attrs: { normalizedShape: [33] }, dtype: 'float32',
+      minTimeS: 0.02, maxTimeS: 0.1, warmupS: 0.01, targetSpread: 0.05, repeatAA: false, seed: 0, limits: false, inCache: true, json,
+    }, MODELS);
+    const [rec] = run.file.benchmarks;
+    expect(rec!.status).toBe('ok');
+    expect(rec!.inputSets!.count).toBe(1);
+    expect(rec!.note).toMatch(/in-cache/);
+    expect(rec!.achieved!.gbps).toBeGreaterThan(0);
   });
 });

@@ -96,18 +96,19 @@ describe.runIf(status.available || required)('webgpu segment kernels', () => {
   });
 });
 
-// Measurement, not a check (ZOO_BENCH_SEGMENT=1): each segment op on a 20,000-edge, 2,000-segment
-// graph (8 features per edge), the WGSL kernel against the op's decomposition in the same run
-// (segment_max's is a dense E × N masked max), both validated against each other first.
+// Measurement, not a check (ZOO_BENCH_SEGMENT=1): segment_sum and segment_max on a 20,000-edge,
+// 500-segment graph (8 features per edge), the WGSL kernel against the op's decomposition in the
+// same run (scatter_add, O(N·8·E); a dense E × N masked max), validated against each other first.
+// (segment_mean and segment_softmax decompose into these two, so their chains are not the old ones.)
 describe.runIf(process.env['ZOO_BENCH_SEGMENT'] && status.available)('webgpu segment kernels vs decompositions (measurement)', () => {
-  test('20k edges, 2k segments, 8 features', async () => {
+  test('20k edges, 500 segments, 8 features', async () => {
     const { OPS: REGISTRY } = await import('../../engine/index.js');
-    const e = 20_000, n = 2_000, f = 8;
+    const e = 20_000, n = 500, f = 8;
     const r = lcg(5);
     const x = fromArray(Float32Array.from({ length: e * f }, () => r() / 2 ** 31 - 1), [e, f], 'float32', { backend: 'webgpu' });
     const i = fromArray(Int32Array.from({ length: e }, () => r() % n), [e], 'int32', { backend: 'webgpu' });
     const median = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1]!;
-    for (const name of ['segment_sum', 'segment_mean', 'segment_max', 'segment_softmax'] as const) {
+    for (const name of ['segment_sum', 'segment_max'] as const) {
       const def = REGISTRY[name];
       const fused = () => fnOf(name)(x, i, n);
       const chain = () => def.decompose!([x, i], { numSegments: n })[0]!;
@@ -124,7 +125,7 @@ describe.runIf(process.env['ZOO_BENCH_SEGMENT'] && status.available)('webgpu seg
         return ms;
       };
       const tf: number[] = [], tc: number[] = [];
-      for (let k = 0; k < 5; k++) {
+      for (let k = 0; k < 3; k++) {
         tf.push(await time(fused));
         tc.push(await time(chain));
       }
