@@ -160,7 +160,9 @@ export const BINARY = {
 const compare = (name: string, op: string) => kernel(name, fixed({ f: `a ${op} b`, i: `a ${op} b` }), promoted, 'bool');
 export const COMPARE = {
   eq: compare('eq', '=='),
-  ne: compare('ne', '!='),
+  // NOTE: written as !(a == b): SwiftShader lowers `a != b` on f32 to an ordered compare, so NaN != x
+  // came out false (torch and ref say true).
+  ne: kernel('ne', fixed({ f: '!(a == b)', i: 'a != b' }), promoted, 'bool'),
   lt: compare('lt', '<'),
   le: compare('le', '<='),
   gt: compare('gt', '>'),
