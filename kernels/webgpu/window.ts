@@ -1,6 +1,6 @@
 // Sliding-window ops: unfold (im2col), fold (col2im) and max_pool2d on
-// kernels/wgsl/{unfold,fold,max_pool2d}.wgsl. conv1d/conv2d/conv_transpose2d and avg_pool2d run
-// through their decompositions (unfold/fold + matmul/sum), i.e. on these kernels.
+// kernels/wgsl/{unfold,fold,max_pool2d}.wgsl. The convolutions and avg pooling have their own
+// implicit-GEMM / direct kernels (kernels/webgpu/conv.ts); these serve unfold, fold and max pooling.
 import type { TensorMeta } from '../../engine/backend.js';
 import { foldGeom, poolGeom, unfoldGeom, type FoldAttrs, type MaxPool2dAttrs, type UnfoldAttrs, type Win } from '../../engine/ops/nn/conv-util.js';
 import { sizeOf } from '../../engine/shape.js';
