@@ -1,6 +1,6 @@
 // The convolution, pooling and resampling kernels of the accelerated backends (native:
-// native/src/{conv,resample}.cc; webgpu: kernels/wgsl/{conv2d,conv_transpose2d,avg_pool2d,
-// adaptive_avg_pool2d,upsample}.wgsl) beyond the registry-driven parity suite: a training step
+// native/src/{conv,resample}.cc; webgpu: kernels/wgsl/{conv2d,conv_transpose2d,conv2d_weight_grad,
+// avg_pool2d,adaptive_avg_pool2d,upsample}.wgsl) beyond the registry-driven parity suite: a training step
 // (forward and backward) runs on kernels only, the parity check catches a planted wrong conv, and
 // a conv2d larger than the parity cases matches the float64 oracle within a rigorous bound.
 import { describe, expect, test } from 'vitest';
