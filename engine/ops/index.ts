@@ -112,6 +112,8 @@ import { sinkhornOp } from './nn/sinkhorn.js';
 import { sinkhornBackwardOp } from './nn/sinkhorn_backward.js';
 import { hcPreOp } from './nn/hc_pre.js';
 import { hcPostResOp } from './nn/hc_post_res.js';
+import { hcPreBackwardOp } from './nn/hc_pre_backward.js';
+import { hcPostResBackwardOp } from './nn/hc_post_res_backward.js';
 
 export const OPS = {
   neg: negOp,
@@ -225,6 +227,8 @@ export const OPS = {
   sinkhorn_backward: sinkhornBackwardOp,
   hc_pre: hcPreOp,
   hc_post_res: hcPostResOp,
+  hc_pre_backward: hcPreBackwardOp,
+  hc_post_res_backward: hcPostResBackwardOp,
 } as const;
 
 export type OpName = keyof typeof OPS;

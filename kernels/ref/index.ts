@@ -112,6 +112,8 @@ import { sinkhorn } from './sinkhorn.js';
 import { sinkhornBackward } from './sinkhorn_backward.js';
 import { hcPre } from './hc_pre.js';
 import { hcPostRes } from './hc_post_res.js';
+import { hcPreBackward } from './hc_pre_backward.js';
+import { hcPostResBackward } from './hc_post_res_backward.js';
 
 export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   neg,
@@ -225,4 +227,6 @@ export const REF_KERNELS: { readonly [K in OpName]: RefKernel<AttrsOf<K>> } = {
   sinkhorn_backward: sinkhornBackward,
   hc_pre: hcPre,
   hc_post_res: hcPostRes,
+  hc_pre_backward: hcPreBackward,
+  hc_post_res_backward: hcPostResBackward,
 };

@@ -1,13 +1,21 @@
 // softmax / log_softmax along one axis, fused and stable, x viewed as (outer, len, inner):
-//   m = max_k x_k (NaN if any is NaN),  s = Σ_k e^{x_k - m} (accumulated in double)
-//   softmax:     y_k = e^{x_k - m} / s
+//   m = max_k x_k,  s = Σ_k e^{x_k - m}
+//   softmax:     y_k = e^{x_k - m} · (1/s)
 //   log_softmax: y_k = (x_k - m) - log s
-// Contiguous rows (inner = 1) make three passes over a row that stays in L1: max, exp-and-store
-// (vectorized, XNNPACK's raddstoreexpminusmax), then the sum and the scaling. A strided axis works
-// on (len, inner) slabs, one running max/sum per inner position.
+// NaN: the max ignores NaN, but a NaN entry gives e = NaN and so s = NaN and a NaN row (as ref,
+// whose max is NaN); so do a +inf entry (inf - inf) and an all -inf row (-inf - -inf), as in torch.
+// e^{x - m} is vm::exp (1.0 ulp, vecmath.h); s is summed in float lanes (4 accumulators) within
+// blocks of kBlock elements, the blocks in double, so it is as accurate as a double sum for any row
+// length; 1/s is rounded once (the product is then within 1 ulp of e/s).
+// Contiguous rows (inner = 1), one row at a time (it stays in L1): an 8-wide max pass, one fused
+// pass storing e and summing it (log_softmax only sums), then the scale (or subtract) pass.
+// A strided axis (inner > 1) works on (len, kCols) slabs, 8 columns per vector: the same three
+// passes with one running max/sum per column (the sums in double lanes).
+// Threads take whole rows (slabs) and only when a call has at least kParallelMin elements: below
+// that, waking the pool costs more than it saves (measured on (R, 256) rows: 1 thread wins below
+// ~64K elements).
 #include <algorithm>
 #include <cmath>
-#include <vector>
 
 #include "vecmath.h"
 #include "zoo.h"
@@ -15,70 +23,187 @@
 namespace zoo {
 namespace {
 
-ZOO_INLINE void exp_shift(const float* __restrict x, float* __restrict y, size_t n, float m) {
-  vm::map(x, y, n, [&](vm::V v) ZOO_LAMBDA { return vm::exp(v - m); });
-}
-/** y[i] = exp(x[i]) in place-safe form for the slab path. */
-ZOO_INLINE void exp_inplace(float* y, size_t n) {
-  vm::map(y, y, n, [](vm::V v) ZOO_LAMBDA { return vm::exp(v); });
-}
-ZOO_AVX2 void exp_inplace_avx2(float* y, size_t n) { exp_inplace(y, n); }
-void exp_inplace_generic(float* y, size_t n) { exp_inplace(y, n); }
-ZOO_INLINE void scale_div(float* __restrict y, size_t n, float s) {
-  for (size_t i = 0; i < n; i++) y[i] = y[i] / s;
-}
-ZOO_INLINE void log_out(const float* __restrict x, float* __restrict y, size_t n, double m, double lse) {
-  for (size_t i = 0; i < n; i++) y[i] = static_cast<float>((static_cast<double>(x[i]) - m) - lse);
+using vm::V;
+using vm::VD;
+using vm::kLanes;
+
+constexpr size_t kStep = 4 * kLanes;  // 4 accumulators: the add latency must not serialize the loop
+constexpr size_t kBlock = 512;        // float partial sums cover at most this many elements
+constexpr size_t kCols = 256;         // columns per slab in the strided case
+constexpr size_t kParallelMin = 65536;
+
+ZOO_INLINE V vmax(V a, V b) { return a > b ? a : b; }
+ZOO_INLINE double hsum_d(V a) {
+  const VD d = __builtin_convertvector(__builtin_shufflevector(a, a, 0, 1, 2, 3), VD) + __builtin_convertvector(__builtin_shufflevector(a, a, 4, 5, 6, 7), VD);
+  return (d[0] + d[1]) + (d[2] + d[3]);
 }
 
-/** max with NaN propagation (ref's rowMax) along a strided row; -inf for an empty row. */
-float row_max(const float* x, size_t n, size_t stride) {
-  float m = -INFINITY;
-  bool nan = false;
-  for (size_t i = 0; i < n; i++) {
-    const float v = x[i * stride];
-    nan |= v != v;
-    m = v > m ? v : m;
+/** max of n floats, NaN ignored (see the header), -inf for n = 0. */
+ZOO_INLINE float row_max(const float* x, size_t n) {
+  V m0 = vm::splat(-vm::kInf), m1 = m0, m2 = m0, m3 = m0;
+  size_t i = 0;
+  for (; i + kStep <= n; i += kStep) {
+    m0 = vmax(vm::loadv(x + i), m0);
+    m1 = vmax(vm::loadv(x + i + 8), m1);
+    m2 = vmax(vm::loadv(x + i + 16), m2);
+    m3 = vmax(vm::loadv(x + i + 24), m3);
   }
-  return nan ? NAN : m;
+  for (; i + kLanes <= n; i += kLanes) m0 = vmax(vm::loadv(x + i), m0);
+  const V m = vmax(vmax(m0, m1), vmax(m2, m3));
+  float r = -vm::kInf;
+  for (int k = 0; k < kLanes; k++) r = m[k] > r ? m[k] : r;
+  for (; i < n; i++) r = x[i] > r ? x[i] : r;
+  return r;
 }
 
-ZOO_INLINE void contiguous(bool log, const float* x, float* y, size_t n) {
-  const float m = vm::max_nan(x, n);
-  exp_shift(x, y, n, m);
-  const double s = vm::sum_d(y, n);
-  if (log) log_out(x, y, n, m, std::log(s));
-  else scale_div(y, n, static_cast<float>(s));
-}
-ZOO_AVX2 void contiguous_avx2(bool log, const float* x, float* y, size_t n) { contiguous(log, x, y, n); }
-void contiguous_generic(bool log, const float* x, float* y, size_t n) { contiguous(log, x, y, n); }
-
-void contiguous_row(bool log, const float* x, float* y, size_t n) {
-  (use_avx2() ? contiguous_avx2 : contiguous_generic)(log, x, y, n);
-}
-
-/** One (len, inner) slab, inner positions [i0, i1): a running max/sum per inner position. */
-void slab(bool log, const float* x, float* y, size_t len, size_t inner, size_t i0, size_t i1) {
-  const size_t w = i1 - i0;
-  const auto expf8 = use_avx2() ? exp_inplace_avx2 : exp_inplace_generic;
-  std::vector<float> m(w), e(w);
-  std::vector<double> s(w, 0.0);
-  for (size_t i = 0; i < w; i++) m[i] = row_max(x + i0 + i, len, inner);
-  for (size_t k = 0; k < len; k++) {
-    const float* xr = x + k * inner + i0;
-    for (size_t i = 0; i < w; i++) e[i] = xr[i] - m[i];
-    expf8(e.data(), w);
-    for (size_t i = 0; i < w; i++) s[i] += e[i];
-    if (!log) std::memcpy(y + k * inner + i0, e.data(), w * sizeof(float));
+/** Σ e^{x[i] - m} over n floats; e is stored to y when `store`. */
+template <bool store>
+ZOO_INLINE double exp_sum(const float* __restrict x, float* __restrict y, size_t n, float m) {
+  double total = 0;
+  size_t i = 0;
+  while (i + kStep <= n) {
+    const size_t stop = i + std::min(kBlock, (n - i) / kStep * kStep);
+    V a0{}, a1{}, a2{}, a3{};
+    for (; i < stop; i += kStep) {
+      const V e0 = vm::exp(vm::loadv(x + i) - m), e1 = vm::exp(vm::loadv(x + i + 8) - m);
+      const V e2 = vm::exp(vm::loadv(x + i + 16) - m), e3 = vm::exp(vm::loadv(x + i + 24) - m);
+      if (store) {
+        vm::storev(y + i, e0);
+        vm::storev(y + i + 8, e1);
+        vm::storev(y + i + 16, e2);
+        vm::storev(y + i + 24, e3);
+      }
+      a0 += e0;
+      a1 += e1;
+      a2 += e2;
+      a3 += e3;
+    }
+    total += hsum_d((a0 + a1) + (a2 + a3));
   }
-  for (size_t k = 0; k < len; k++) {
-    const float* xr = x + k * inner + i0;
-    float* yr = y + k * inner + i0;
-    for (size_t i = 0; i < w; i++) {
-      yr[i] = log ? static_cast<float>((static_cast<double>(xr[i]) - m[i]) - std::log(s[i])) : yr[i] / static_cast<float>(s[i]);
+  V a{};
+  for (; i + kLanes <= n; i += kLanes) {
+    const V e = vm::exp(vm::loadv(x + i) - m);
+    if (store) vm::storev(y + i, e);
+    a += e;
+  }
+  total += hsum_d(a);
+  if (i < n) {  // the tail, padded into one vector; only its n - i lanes count
+    float buf[kLanes] = {0};
+    std::memcpy(buf, x + i, (n - i) * sizeof(float));
+    vm::storev(buf, vm::exp(vm::loadv(buf) - m));
+    for (size_t k = 0; k < n - i; k++) total += buf[k];
+    if (store) std::memcpy(y + i, buf, (n - i) * sizeof(float));
+  }
+  return total;
+}
+
+/** y[i] *= r over n floats. */
+ZOO_INLINE void scale(float* y, size_t n, float r) {
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) vm::storev(y + i, vm::loadv(y + i) * r);
+  for (; i < n; i++) y[i] *= r;
+}
+
+/** y[i] = (x[i] - m) - l over n floats. */
+ZOO_INLINE void sub_out(const float* __restrict x, float* __restrict y, size_t n, float m, float l) {
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) vm::storev(y + i, (vm::loadv(x + i) - m) - l);
+  for (; i < n; i++) y[i] = (x[i] - m) - l;
+}
+
+/** Rows [r0, r1) of a contiguous (rows, len) softmax. */
+ZOO_INLINE void rows(bool log, const float* x, float* y, size_t len, size_t r0, size_t r1) {
+  for (size_t r = r0; r < r1; r++) {
+    const float* xr = x + r * len;
+    float* yr = y + r * len;
+    const float m = row_max(xr, len);
+    if (log) {
+      const double s = exp_sum<false>(xr, nullptr, len, m);
+      sub_out(xr, yr, len, m, static_cast<float>(std::log(s)));
+    } else {
+      const double s = exp_sum<true>(xr, yr, len, m);
+      scale(yr, len, static_cast<float>(1.0 / s));
     }
   }
 }
+
+/** Σ over 8 float lanes into 8 double accumulators at s. */
+ZOO_INLINE void add_d(double* s, V v) {
+  VD a, b;
+  std::memcpy(&a, s, sizeof a);
+  std::memcpy(&b, s + 4, sizeof b);
+  a += __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3), VD);
+  b += __builtin_convertvector(__builtin_shufflevector(v, v, 4, 5, 6, 7), VD);
+  std::memcpy(s, &a, sizeof a);
+  std::memcpy(s + 4, &b, sizeof b);
+}
+
+/** One (len, inner) slab, columns [c0, c1) (at most kCols): a running max and sum per column. */
+ZOO_INLINE void slab(bool log, const float* x, float* y, size_t len, size_t inner, size_t c0, size_t c1) {
+  const size_t w = c1 - c0, wv = w / kLanes * kLanes;
+  alignas(32) float m[kCols], r[kCols];
+  alignas(32) double s[kCols];
+  for (size_t c = 0; c < w; c++) m[c] = -vm::kInf, s[c] = 0;
+  for (size_t k = 0; k < len; k++) {
+    const float* xr = x + k * inner + c0;
+    size_t c = 0;
+    for (; c < wv; c += kLanes) vm::storev(m + c, vmax(vm::loadv(xr + c), vm::loadv(m + c)));
+    for (; c < w; c++) m[c] = xr[c] > m[c] ? xr[c] : m[c];
+  }
+  for (size_t k = 0; k < len; k++) {
+    const float* xr = x + k * inner + c0;
+    float* yr = y + k * inner + c0;
+    size_t c = 0;
+    for (; c < wv; c += kLanes) {
+      const V e = vm::exp(vm::loadv(xr + c) - vm::loadv(m + c));
+      if (!log) vm::storev(yr + c, e);
+      add_d(s + c, e);
+    }
+    if (c < w) {  // the tail columns, padded into one vector
+      float buf[kLanes] = {0};
+      for (size_t j = c; j < w; j++) buf[j - c] = xr[j] - m[j];
+      vm::storev(buf, vm::exp(vm::loadv(buf)));
+      for (size_t j = c; j < w; j++) {
+        s[j] += buf[j - c];
+        if (!log) yr[j] = buf[j - c];
+      }
+    }
+  }
+  for (size_t c = 0; c < w; c++) r[c] = static_cast<float>(log ? std::log(s[c]) : 1.0 / s[c]);
+  for (size_t k = 0; k < len; k++) {
+    const float* xr = x + k * inner + c0;
+    float* yr = y + k * inner + c0;
+    size_t c = 0;
+    if (log) {
+      for (; c < wv; c += kLanes) vm::storev(yr + c, (vm::loadv(xr + c) - vm::loadv(m + c)) - vm::loadv(r + c));
+      for (; c < w; c++) yr[c] = (xr[c] - m[c]) - r[c];
+    } else {
+      for (; c < wv; c += kLanes) vm::storev(yr + c, vm::loadv(yr + c) * vm::loadv(r + c));
+      for (; c < w; c++) yr[c] *= r[c];
+    }
+  }
+}
+
+struct Job {
+  bool log;
+  const float* x;
+  float* y;
+  size_t outer, len, inner, blocks;
+};
+
+/** Work items [t0, t1): rows when inner = 1, else (outer, column block) slabs. */
+ZOO_INLINE void run(const Job& j, size_t t0, size_t t1) {
+  if (j.inner == 1) {
+    rows(j.log, j.x, j.y, j.len, t0, t1);
+    return;
+  }
+  for (size_t t = t0; t < t1; t++) {
+    const size_t o = t / j.blocks, c0 = (t % j.blocks) * kCols;
+    slab(j.log, j.x + o * j.len * j.inner, j.y + o * j.len * j.inner, j.len, j.inner, c0, std::min(j.inner, c0 + kCols));
+  }
+}
+ZOO_AVX2 void run_avx2(const Job& j, size_t t0, size_t t1) { run(j, t0, t1); }
+void run_generic(const Job& j, size_t t0, size_t t1) { run(j, t0, t1); }
 
 }  // namespace
 
@@ -89,26 +214,21 @@ Napi::Value softmax(const Napi::CallbackInfo& info) {
   const bool log = arg_int(info, 0) != 0;
   ZOO_BUF(x, 1);
   ZOO_BUF(y, 2);
-  const size_t outer = arg_int(info, 3), len = arg_int(info, 4), inner = arg_int(info, 5);
-  if (x.t != F32 || y.t != F32 || x.n != y.n || outer * len * inner != x.n) {
+  const int64_t outer = arg_int(info, 3), len = arg_int(info, 4), inner = arg_int(info, 5);
+  if (outer < 0 || len < 0 || inner < 1 || x.t != F32 || y.t != F32 || x.n != y.n || size_t(outer) * size_t(len) * size_t(inner) != x.n) {
     throw_type(info.Env(), "softmax: float32 arrays of length outer·len·inner expected");
     return info.Env().Undefined();
   }
-  const float* xs = x.f32();
-  float* ys = y.f32();
-  if (inner == 1) {
-    parallel_for(outer, std::max<size_t>(1, 16384 / std::max<size_t>(len, 1)), [&](size_t r0, size_t r1) {
-      for (size_t r = r0; r < r1; r++) contiguous_row(log, xs + r * len, ys + r * len, len);
-    });
+  if (x.n == 0) return info.Env().Undefined();
+  const size_t blocks = (size_t(inner) + kCols - 1) / kCols;
+  const Job j{log, x.f32(), y.f32(), size_t(outer), size_t(len), size_t(inner), blocks};
+  const auto f = use_avx2() ? run_avx2 : run_generic;
+  const size_t units = inner == 1 ? j.outer : j.outer * blocks;
+  const size_t per = x.n / units;  // elements per work item
+  if (x.n < kParallelMin) {
+    f(j, 0, units);
   } else {
-    constexpr size_t kBlock = 256;
-    const size_t blocks = (inner + kBlock - 1) / kBlock;
-    parallel_for(outer * blocks, std::max<size_t>(1, 16384 / std::max<size_t>(len * std::min(inner, kBlock), 1)), [&](size_t t0, size_t t1) {
-      for (size_t t = t0; t < t1; t++) {
-        const size_t o = t / blocks, i0 = (t % blocks) * kBlock;
-        slab(log, xs + o * len * inner, ys + o * len * inner, len, inner, i0, std::min(inner, i0 + kBlock));
-      }
-    });
+    parallel_for(units, std::max<size_t>(1, 16384 / std::max<size_t>(per, 1)), [&](size_t t0, size_t t1) { f(j, t0, t1); });
   }
   return info.Env().Undefined();
 }

@@ -11,10 +11,9 @@ import { add } from '../binary/add.js';
 import { mul } from '../binary/mul.js';
 import { bytesOf, requireArity } from '../infer.js';
 import { matmulRaw } from '../linalg/matmul.js';
-import { squeeze } from '../movement/squeeze.js';
 import { unsqueeze } from '../movement/unsqueeze.js';
 import { hcCases, hcStreams, requireExact } from './hc-util.js';
-import { hcPre } from './hc_pre.js';
+import { hcPostResBackward } from './hc_post_res_backward.js';
 
 /** hres (..., n, n), x (..., n, C), hpost (..., n), y (..., C) -> (..., n, C). */
 function hcPostResInfer(inputs: readonly TensorMeta[]): TensorMeta[] {
@@ -33,13 +32,8 @@ export const hcPostResOp = defineOp({
   family: 'nn',
   doc: 'hyper-connection stream update out_ic = Σ_j hres_ij x_jc + hpost_i y_c: (..., n, n), (..., n, C), (..., n), (..., C) -> (..., n, C) (mHC F_post,res)',
   infer: hcPostResInfer,
-  // dHres = dOut xᵀ, dX = Hresᵀ dOut, dHpost_i = Σ_c dOut_ic y_c, dY_c = Σ_i hpost_i dOut_ic (= hc_pre(hpost, dOut)).
-  vjp: ({ inputs: [hres, x, hpost, y], dOut }) => [
-    matmulRaw(dOut, x!, { transB: true }),
-    matmulRaw(hres!, dOut, { transA: true }),
-    squeeze(matmulRaw(dOut, unsqueeze(y!, -1)), -1),
-    hcPre(hpost!, dOut),
-  ],
+  // dHres = dOut xᵀ, dX = Hresᵀ dOut, dHpost_i = Σ_c dOut_ic y_c, dY_c = Σ_i hpost_i dOut_ic: one fused op (hc_post_res_backward.ts).
+  vjp: ({ inputs: [hres, x, hpost, y], dOut }) => hcPostResBackward(hres!, x!, hpost!, y!, dOut),
   decompose: ([hres, x, hpost, y]) => [add(matmulRaw(hres!, x!), mul(unsqueeze(hpost!, -1), unsqueeze(y!, -2)))],
   check: { cases: hcCases((lead, n, C) => [[...lead, n, n], [...lead, n, C], [...lead, n], [...lead, C]]), inputs: [F, F, F, F], secondOrder: true },
   // Per output element: an n-long dot product and one FMA.

@@ -8,11 +8,10 @@ import { sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { mul } from '../binary/mul.js';
 import { bytesOf, requireArity } from '../infer.js';
-import { matmulRaw } from '../linalg/matmul.js';
-import { squeeze } from '../movement/squeeze.js';
 import { unsqueeze } from '../movement/unsqueeze.js';
 import { sum } from '../reduce/sum.js';
 import { hcCases, hcStreams, requireExact } from './hc-util.js';
+import { hcPreBackward } from './hc_pre_backward.js';
 
 /** h (..., n) and x (..., n, C) -> u (..., C). */
 function hcPreInfer(inputs: readonly TensorMeta[]): TensorMeta[] {
@@ -28,11 +27,8 @@ export const hcPreOp = defineOp({
   family: 'nn',
   doc: 'hyper-connection layer input u_c = Σ_j h_j x_jc over the n streams: h (..., n), x (..., n, C) -> (..., C) (mHC F_pre)',
   infer: hcPreInfer,
-  // dh_j = Σ_c dOut_c x_jc (x @ dOut as a column), dx_jc = h_j dOut_c (an outer product).
-  vjp: ({ inputs: [h, x], dOut }) => [
-    squeeze(matmulRaw(x!, unsqueeze(dOut, -1)), -1),
-    mul(unsqueeze(h!, -1), unsqueeze(dOut, -2)),
-  ],
+  // dh_j = Σ_c dOut_c x_jc, dx_jc = h_j dOut_c: one fused op (hc_pre_backward.ts).
+  vjp: ({ inputs: [h, x], dOut }) => hcPreBackward(h!, x!, dOut),
   decompose: ([h, x]) => [sum(mul(unsqueeze(h!, -1), x!), { axes: -2 })],
   check: { cases: hcCases((lead, n, C) => [[...lead, n], [...lead, n, C]]), inputs: [F, F], secondOrder: true },
   // One FMA per stream and channel.
