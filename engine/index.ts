@@ -136,4 +136,6 @@ export * from './ops/nn/sinkhorn.js';
 export * from './ops/nn/sinkhorn_backward.js';
 export * from './ops/nn/hc_pre.js';
 export * from './ops/nn/hc_post_res.js';
+export * from './ops/nn/hc_pre_backward.js';
+export * from './ops/nn/hc_post_res_backward.js';
 export * from './nn/index.js';

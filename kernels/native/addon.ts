@@ -49,6 +49,8 @@ export interface ZooNative {
   sinkhornBackward(x: F32, dOut: F32, dx: F32, count: number, n: number, iters: number): void;
   hcPre(h: F32, x: F32, out: F32, tokens: number, n: number, C: number): void;
   hcPostRes(hres: F32, x: F32, hpost: F32, y: F32, out: F32, tokens: number, n: number, C: number): void;
+  hcPreBackward(h: F32, x: F32, dOut: F32, dh: F32, dx: F32, tokens: number, n: number, C: number): void;
+  hcPostResBackward(hres: F32, x: F32, hpost: F32, y: F32, dOut: F32, dhres: F32, dx: F32, dhpost: F32, dy: F32, tokens: number, n: number, C: number): void;
   /** STREAM triad a = b + s·c on all threads (peak.cc): the bandwidth probe. */
   triad(a: F32, b: F32, c: F32, s: number): void;
   sgdStep(p: F32, g: F32, buf: F32, pOut: F32, bufOut: F32, lr: number, momentum: number, dampening: number, weightDecay: number, flags: number): void;

@@ -22,3 +22,19 @@ export const hcPostRes: NativeKernel<NoAttrs> = ([hres, x, hpost, y]: readonly N
   if (out.length > 0) addon().hcPostRes(f32(hres!), f32(x!), f32(hpost!), f32(y!), out, tokens, n, C);
   return [out];
 };
+
+/** [dh, dx] of hc_pre per token in one pass over x and dOut (native/src/hc.cc). */
+export const hcPreBackward: NativeKernel<NoAttrs> = ([h, x, dOut]: readonly NativeArg[], _attrs: NoAttrs, outs: readonly TensorMeta[]) => {
+  const [dh, dx] = outs.map((m) => alloc(m) as Float32Array) as [Float32Array, Float32Array];
+  const { tokens, n, C } = hcStreams('hc_pre_backward', x!);
+  if (tokens > 0) addon().hcPreBackward(f32(h!), f32(x!), f32(dOut!), dh, dx, tokens, n, C);
+  return [dh, dx];
+};
+
+/** [dhres, dx, dhpost, dy] of hc_post_res per token in one pass over x and dOut (native/src/hc.cc). */
+export const hcPostResBackward: NativeKernel<NoAttrs> = ([hres, x, hpost, y, dOut]: readonly NativeArg[], _attrs: NoAttrs, outs: readonly TensorMeta[]) => {
+  const [dhres, dx, dhpost, dy] = outs.map((m) => alloc(m) as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const { tokens, n, C } = hcStreams('hc_post_res_backward', x!);
+  if (tokens > 0) addon().hcPostResBackward(f32(hres!), f32(x!), f32(hpost!), f32(y!), f32(dOut!), dhres, dx, dhpost, dy, tokens, n, C);
+  return [dhres, dx, dhpost, dy];
+};

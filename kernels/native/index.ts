@@ -96,7 +96,7 @@ import { segmentSoftmax } from './segment_softmax.js';
 import { scaledDotProductAttention, scaledDotProductAttentionBackward } from './attention.js';
 import { rope } from './rope.js';
 import { sinkhorn, sinkhornBackward } from './sinkhorn.js';
-import { hcPostRes, hcPre } from './hc.js';
+import { hcPostRes, hcPostResBackward, hcPre, hcPreBackward } from './hc.js';
 import { batchNorm, groupNorm, instanceNorm, layerNorm, layerNormBackward, rmsNorm, rmsNormBackward } from './norm.js';
 import { adamStep, sgdStep } from './optim.js';
 
@@ -212,6 +212,8 @@ export const NATIVE_KERNELS: NativeKernelTable = {
   sinkhorn_backward: sinkhornBackward,
   hc_pre: hcPre,
   hc_post_res: hcPostRes,
+  hc_pre_backward: hcPreBackward,
+  hc_post_res_backward: hcPostResBackward,
   sgd_step: sgdStep,
   adam_step: adamStep,
 };

@@ -1,9 +1,11 @@
 // The mHC/HC kernels: sinkhorn and its fused backward (one invocation per matrix, in global memory
-// so any n works) and the stream ops hc_pre / hc_post_res (one invocation per output element).
+// so any n works), the stream ops hc_pre / hc_post_res (one invocation per output element) and
+// their fused backward (one workgroup per token, a workgroup reduction for the dot products).
 import { hcStreams } from '../../engine/ops/nn/hc-util.js';
 import { matrixPlan, sinkhornIters, type SinkhornAttrs } from '../../engine/ops/nn/sinkhorn-util.js';
 import { sizeOf } from '../../engine/shape.js';
 import type { WebGPUKernel } from './kernel.js';
+import type { GpuStorage } from './storage.js';
 import { params } from './program.js';
 import { fillTemplate, wgslSource } from './wgsl.js';
 
@@ -62,9 +64,31 @@ export const hcPostRes: WebGPUKernel<NoAttrs> = (ctx, [hres, x, hpost, y], _attr
   return [out];
 };
 
+export const hcPreBackward: WebGPUKernel<NoAttrs> = (ctx, [h, x, dOut], _attrs, outs) => {
+  const [dh, dx] = outs.map((m) => ctx.alloc(m)) as [GpuStorage, GpuStorage];
+  const { tokens, n, C } = hcStreams('hc_pre_backward', x!);
+  if (tokens * n === 0) return [dh, dx];
+  const p = params().u32(tokens).u32(n).u32(C).u32(0);
+  ctx.dispatch({ name: 'hc_pre_backward', code: wgslSource('hc_pre_backward.wgsl'), inputs: [h!.storage, x!.storage, dOut!.storage], outputs: [dh, dx], params: p, workgroups: tokens });
+  return [dh, dx];
+};
+
+export const hcPostResBackward: WebGPUKernel<NoAttrs> = (ctx, [hres, x, hpost, y, dOut], _attrs, outs) => {
+  const res = outs.map((m) => ctx.alloc(m));
+  const { tokens, n, C } = hcStreams('hc_post_res_backward', x!);
+  // n = 0 still has dy (zeros, written by the kernel: buffers may be reused).
+  if (tokens * (n + C) === 0) return res;
+  const p = params().u32(tokens).u32(n).u32(C).u32(0);
+  const inputs = [hres!.storage, x!.storage, hpost!.storage, y!.storage, dOut!.storage];
+  ctx.dispatch({ name: 'hc_post_res_backward', code: wgslSource('hc_post_res_backward.wgsl'), inputs, outputs: res, params: p, workgroups: tokens });
+  return res;
+};
+
 export const HC = {
   sinkhorn,
   sinkhorn_backward: sinkhornBackward,
   hc_pre: hcPre,
   hc_post_res: hcPostRes,
+  hc_pre_backward: hcPreBackward,
+  hc_post_res_backward: hcPostResBackward,
 } as const;
