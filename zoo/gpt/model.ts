@@ -24,7 +24,7 @@
 //    of the hyper-connections (HC §4), nanoGPT's configure_optimizers rule.
 import {
   Dropout, Embedding, HyperConnection, KVCache, LayerNorm, Linear, ManifoldHyperConnection, Module, ModuleList, RMSNorm, ShapeError,
-  ValueError, add, arange, expandStreams, fmtShape, gelu, init, itemSize, matmul, mergeStreams, noGrad, rand, slice, tensor, tidy,
+  ValueError, add, arange, expandStreams, fmtShape, init, itemSize, linear, mergeStreams, noGrad, rand, slice, tensor, tidy,
   type FloatDType, type Generator, type Tensor,
 } from '../../engine/index.js';
 import type { BuildOptions } from '../model.js';
@@ -107,12 +107,13 @@ class Mlp extends Module {
   constructor(c: GptConfig, b: LayerBuild) {
     super();
     const opts = { bias: c.bias, gen: b.gen, dtype: b.dtype, backend: b.backend };
-    this.cFc = this.module('c_fc', new Linear(c.nEmbd, 4 * c.nEmbd, opts));
+    // GELU runs in c_fc's GEMM epilogue (the linear op's fused activation).
+    this.cFc = this.module('c_fc', new Linear(c.nEmbd, 4 * c.nEmbd, { ...opts, activation: 'gelu' }));
     this.cProj = this.module('c_proj', new Linear(4 * c.nEmbd, c.nEmbd, opts));
     this.drop = this.module('dropout', new Dropout(c.dropout, { gen: b.dropGen }));
   }
   forward(x: Tensor): Tensor {
-    return this.drop.forward(this.cProj.forward(gelu(this.cFc.forward(x)))); // (B, T, C)
+    return this.drop.forward(this.cProj.forward(this.cFc.forward(x))); // (B, T, C)
   }
 }
 
@@ -229,7 +230,7 @@ export class GPT extends Module {
     });
     if (hyper) x = mergeStreams(x); // (B, T, C)
     x = this.lnF.forward(x);
-    return this.lmHead ? this.lmHead.forward(x) : matmul(x, this.wte.weight, { transB: true }); // (B, T, V)
+    return this.lmHead ? this.lmHead.forward(x) : linear(x, this.wte.weight); // (B, T, V), tied head
   }
 
   /**
