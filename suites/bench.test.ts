@@ -199,7 +199,7 @@ describe('zoo bench', () => {
     }
   });
 
-  test('a backend whose matmul is planted wrong fails validation and is never timed', async () => {
+  test('a backend whose GEMM (matmul and linear) is planted wrong fails validation and is never timed', async () => {
     const inner = new RefBackend();
     const planted = new Proxy(inner, {
       get(t, p) {
@@ -207,7 +207,7 @@ describe('zoo bench', () => {
         if (p === 'run') {
           return (...args: Parameters<Backend['run']>) => {
             const out = t.run(...args);
-            if (args[0] === 'matmul') for (const s of out) (s as RefStorage).data.forEach((v, i, a) => { a[i] = v * 1.01; });
+            if (args[0] === 'matmul' || args[0] === 'linear') for (const s of out) (s as RefStorage).data.forEach((v, i, a) => { a[i] = v * 1.01; });
             return out;
           };
         }
