@@ -455,5 +455,17 @@ sdpa_bwd_case(rnd((2, 4, 3, 4)), rnd((2, 2, 5, 4)), rnd((2, 2, 5, 3)), rnd((2, 4
 # MHA, bool mask and key padding, explicit scale; the 0-d placeholder bias gets a zero gradient.
 sdpa_bwd_case(rnd((1, 2, 4, 3)), rnd((1, 2, 6, 3)), rnd((1, 2, 6, 2)), rnd((1, 2, 4, 2)), mask=rnd((1, 1, 4, 6)) > -1.5, pad=rnd((1, 6)) > 1.5, scale=0.6)
 
+# --- fused backward of the HC stream ops: torch.autograd of the forward einsums (appended: earlier draws stay put).
+def vjp_of(f, ins, d):
+    leaves = [t.clone().requires_grad_(True) for t in ins]
+    return list(torch.autograd.grad(f(*leaves), leaves, d))
+hc_pre_f = lambda h, x: torch.einsum('...j,...jc->...c', h, x)
+hc_post_f = lambda r, x, p, y: torch.einsum('...ij,...jc->...ic', r, x) + p[..., :, None] * y[..., None, :]
+case('hc_pre_backward', [rnd((2, 3, 4)), rnd((2, 3, 4, 5)), rnd((2, 3, 5))], {}, lambda h, x, d: vjp_of(hc_pre_f, [h, x], d))
+case('hc_pre_backward', [rnd((1,)), rnd((1, 3)), rnd((3,))], {}, lambda h, x, d: vjp_of(hc_pre_f, [h, x], d))
+case('hc_post_res_backward', [rnd((2, 3, 4, 4)), rnd((2, 3, 4, 5)), rnd((2, 3, 4)), rnd((2, 3, 5)), rnd((2, 3, 4, 5))], {},
+     lambda r, x, p, y, d: vjp_of(hc_post_f, [r, x, p, y], d))
+case('hc_post_res_backward', [rnd((3, 3)), rnd((3, 6)), rnd((3,)), rnd((6,)), rnd((3, 6))], {}, lambda r, x, p, y, d: vjp_of(hc_post_f, [r, x, p, y], d))
+
 json.dump({'torch': torch.__version__, 'cases': cases}, sys.stdout, separators=(',', ':'))
 sys.stdout.write('\n')

@@ -1,13 +1,16 @@
-// The hyper-connection stream ops hc_pre and hc_post_res (engine/ops/nn/hc_pre.ts, hc_post_res.ts):
-// values against the spec's einsums (shared/specs/mhc-hc-attention.md §2.5) written with matmul,
-// a hand-computed case, typed errors for shapes that do not match exactly, and the native and
-// webgpu kernels (run without a decomposition fallback) against ref. Gradients and parity come
-// from the registry suites.
+// The hyper-connection stream ops hc_pre and hc_post_res (engine/ops/nn/hc_pre.ts, hc_post_res.ts)
+// and their fused backward ops (hc_pre_backward.ts, hc_post_res_backward.ts): values against the
+// spec's einsums (shared/specs/mhc-hc-attention.md §2.5) written with matmul and against autodiff
+// through them, hand-computed cases, typed errors for shapes that do not match exactly, and the
+// native and webgpu kernels (run without a decomposition fallback) against ref, over stream counts
+// and widths that take every kernel path (vector tails, stream blocks, n > 4). Gradients and
+// parity come from the registry suites.
 import { describe, expect, test } from 'vitest';
 import {
-  DTypeError, ShapeError, ZooError, add, backendStatus, fallbackCounts, fromArray, gradients, hcPostRes, hcPre, initWebGPU, matmul, randn,
-  requiredBackends, resetFallbackCounts, squeeze, tensor, unsqueeze, type Tensor,
+  DTypeError, ShapeError, ZooError, add, backendStatus, fallbackCounts, fromArray, gradients, hcPostRes, hcPostResBackward, hcPre, hcPreBackward,
+  initWebGPU, matmul, mul, randn, requiredBackends, resetFallbackCounts, squeeze, sum, tensor, unsqueeze, type Tensor,
 } from '../../engine/index.js';
+import { addon } from '../../kernels/native/addon.js';
 
 await initWebGPU();
 
@@ -90,6 +93,85 @@ describe('hc_pre and hc_post_res values (float64, ref)', () => {
   });
 });
 
+describe('hc_pre_backward and hc_post_res_backward values (float64, ref)', () => {
+  test('hc_pre_backward on a hand-computed token: dh_j = <dOut, x_j>, dx_j = h_j dOut', () => {
+    const h = tensor([2, -1], { dtype: 'float64' });
+    const x = tensor([[1, 2, 3], [0, -1, 4]], { dtype: 'float64' });
+    const dOut = tensor([1, 0.5, -2], { dtype: 'float64' });
+    const [dh, dx] = hcPreBackward(h, x, dOut);
+    expect(vals(dh!)).toEqual([1 + 1 - 6, 0 - 0.5 - 8]);
+    expect(vals(dx!)).toEqual([2, 1, -4, -1, -0.5, 2]);
+  });
+
+  test('hc_post_res_backward on a hand-computed token', () => {
+    const hres = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const x = tensor([[1, 0], [0, 1]], { dtype: 'float64' });
+    const hpost = tensor([0.5, -1], { dtype: 'float64' });
+    const y = tensor([2, 3], { dtype: 'float64' });
+    const dOut = tensor([[1, -1], [2, 1]], { dtype: 'float64' });
+    const [dhres, dx, dhpost, dy] = hcPostResBackward(hres, x, hpost, y, dOut);
+    expect(vals(dhres!)).toEqual([1, -1, 2, 1]); // dOut xᵀ with x = I
+    expect(vals(dx!)).toEqual([1 + 6, -1 + 3, 2 + 8, -2 + 4]); // hresᵀ dOut
+    expect(vals(dhpost!)).toEqual([2 - 3, 4 + 3]); // dOut y
+    expect(vals(dy!)).toEqual([0.5 - 2, -0.5 - 1]); // Σ_i hpost_i dOut_i
+  });
+
+  test.each([
+    { lead: [], n: 4, C: 6 },
+    { lead: [3], n: 1, C: 5 },
+    { lead: [2, 3], n: 5, C: 9 },
+    { lead: [0], n: 3, C: 2 },
+  ])('equal autodiff through the spec einsums: lead $lead, n $n, C $C', ({ lead, n, C }) => {
+    const x = r([...lead, n, C], 1), h = r([...lead, n], 2), hres = r([...lead, n, n], 3), hpost = r([...lead, n], 4), y = r([...lead, C], 5);
+    const dU = r([...lead, C], 6), dX = r([...lead, n, C], 7);
+    const leaves = [h, x, hres, hpost, y].map((t) => t.detach().requireGrad()) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [gh, gx] = gradients([sum(mul(preEinsum(leaves[0], leaves[1]), dU))], [tensor(1, { dtype: 'float64' })], [leaves[0], leaves[1]]);
+    hcPreBackward(h, x, dU).forEach((g, k) => expectClose(vals(g), vals([gh, gx][k]!), 1e-13));
+    const post = sum(mul(postEinsum(leaves[2], leaves[1], leaves[3], leaves[4]), dX));
+    const want = gradients([post], [tensor(1, { dtype: 'float64' })], [leaves[2], leaves[1], leaves[3], leaves[4]]);
+    hcPostResBackward(hres, x, hpost, y, dX).forEach((g, k) => {
+      expect(g.shape).toEqual(want[k]!.shape);
+      expectClose(vals(g), vals(want[k]!), 1e-13);
+    });
+  });
+
+  test('bad gradients raise ShapeError/DTypeError naming the backward op', () => {
+    const x = r([2, 4, 6], 1), h = r([2, 4], 2);
+    expectError(() => hcPreBackward(h, x, r([2, 5], 3)), ShapeError, 'hc_pre_backward:', 'dOut (2,5)', '(2,6)');
+    expectError(() => hcPreBackward(h, x, r([6], 3)), ShapeError, 'hc_pre_backward:', 'no broadcasting');
+    expectError(() => hcPreBackward(h, x, r([2, 6], 3, 'ref', 'float32')), DTypeError, 'hc_pre_backward:', 'float32');
+    expectError(() => hcPreBackward(r([2, 3], 2), x, r([2, 6], 3)), ShapeError, 'hc_pre_backward:', 'h (2,3)');
+    const [hres, hpost, y] = [r([2, 4, 4], 3), r([2, 4], 4), r([2, 6], 5)];
+    expectError(() => hcPostResBackward(hres, x, hpost, y, r([2, 6], 6)), ShapeError, 'hc_post_res_backward:', 'dOut (2,6)', '(2,4,6)');
+    expectError(() => hcPostResBackward(hres, x, hpost, y, r([1, 4, 6], 6)), ShapeError, 'hc_post_res_backward:', 'no broadcasting');
+    expectError(() => hcPostResBackward(hres, x, hpost, r([2, 6], 5, 'ref', 'float32'), r([2, 4, 6], 6)), DTypeError, 'hc_post_res_backward:', 'y');
+    expectError(() => hcPostResBackward(r([2, 4, 3], 3), x, hpost, y, r([2, 4, 6], 6)), ShapeError, 'hc_post_res_backward:', 'hres (2,4,3)');
+  });
+});
+
+// Every native path: n <= 4 (register accumulators), n = 5 and 9 (hc_pre's blocks of 8, hc_post_res's
+// dot products), C below, at and past the 8 lanes with tails; webgpu: more than 64 channels per token.
+const KERNEL_SHAPES = [
+  { lead: [3], n: 1, C: 1 },
+  { lead: [2], n: 2, C: 8 },
+  { lead: [2, 3], n: 3, C: 19 },
+  { lead: [5], n: 4, C: 37 },
+  { lead: [2], n: 4, C: 136 },
+  { lead: [3], n: 5, C: 24 },
+  { lead: [2], n: 9, C: 70 },
+];
+
+/** The fused backward outputs of both ops on `backend` (float32 inputs drawn identically everywhere). */
+async function backwardOutputs(backend: string, lead: number[], n: number, C: number): Promise<number[][]> {
+  const f = (shape: number[], seed: number) => r(shape, seed, backend, 'float32');
+  const x = f([...lead, n, C], 1);
+  const outs = [
+    ...hcPreBackward(f([...lead, n], 2), x, f([...lead, C], 3)),
+    ...hcPostResBackward(f([...lead, n, n], 4), x, f([...lead, n], 5), f([...lead, C], 6), f([...lead, n, C], 7)),
+  ];
+  return Promise.all(outs.map(async (t) => Array.from(await t.data())));
+}
+
 for (const backend of ['native', 'webgpu']) {
   const status = backendStatus(backend);
   test.runIf(requiredBackends().includes(backend) && !status.available)(`${backend} is available (ZOO_REQUIRE lists it)`, () => {
@@ -112,6 +194,30 @@ for (const backend of ['native', 'webgpu']) {
       expect(Object.fromEntries(fallbackCounts()), `decomposition fallbacks on ${backend}`).toEqual({});
       const want = await run('ref');
       got.forEach((g, k) => expectClose(g, want[k]!, 1e-5));
+    });
+
+    // NOTE: sums over C in float32: the bound is C-relative (a wrong index or lost tail errs by O(1)).
+    test.each(KERNEL_SHAPES)('hc_pre_backward and hc_post_res_backward kernels match ref: lead $lead, n $n, C $C', async ({ lead, n, C }) => {
+      resetFallbackCounts();
+      const got = await backwardOutputs(backend, lead, n, C);
+      expect(Object.fromEntries(fallbackCounts()), `decomposition fallbacks on ${backend}`).toEqual({});
+      const want = await backwardOutputs('ref', lead, n, C);
+      got.forEach((g, k) => expectClose(g, want[k]!, 4e-7 * (C + n)));
+    });
+
+    test.runIf(backend === 'native')('the portable path and a single thread give the same fused backward values', async () => {
+      const info = addon().info();
+      const shapes = KERNEL_SHAPES.slice(2);
+      const avx = await Promise.all(shapes.map(({ lead, n, C }) => backwardOutputs('native', lead, n, C)));
+      try {
+        addon().setIsa('scalar');
+        addon().setThreads(1);
+        const scalar = await Promise.all(shapes.map(({ lead, n, C }) => backwardOutputs('native', lead, n, C)));
+        scalar.forEach((outs, s) => outs.forEach((g, k) => expectClose(g, avx[s]![k]!, 4e-7 * (shapes[s]!.C + shapes[s]!.n))));
+      } finally {
+        addon().setIsa(info.isa === 'scalar' ? 'scalar' : 'avx2');
+        addon().setThreads(info.threads);
+      }
     });
   });
 }
