@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  BackendError, Generator, Linear, OPS, OP_NAMES, SGD, add, backward, eq, ge, gt, le, lt, ne, bernoulli, crossEntropy, dropout, fromArray, getBackend,
-  gradients, initWebGPU, matmul, onesLike, rand, randint, randn, relu, requiredBackends, scaledDotProductAttention, sum, tensor, tidy, type Tensor,
+  BackendError, Generator, OPS, OP_NAMES, SGD, add, eq, ge, gt, le, lt, ne, bernoulli, dropout, fromArray, getBackend,
+  gradients, initWebGPU, matmul, onesLike, rand, randint, randn, requiredBackends, scaledDotProductAttention, sum, tensor, type Tensor,
 } from '../engine/index.js';
 import { philoxWords } from '../engine/rng.js';
 import { DECOMPOSED } from '../kernels/webgpu/decomposed.js';
@@ -18,6 +18,7 @@ import type { WebGPUBackend } from '../kernels/webgpu/backend.js';
 import { KERNELS } from '../kernels/webgpu/kernels.js';
 import { timeGpu } from '../kernels/webgpu/timing.js';
 import { wgslVariants } from '../kernels/webgpu/wgsl.js';
+import { traceMlpSteps } from './harness/mlp-steps.js';
 import { checkParityAsync } from './harness/parity.js';
 
 const status = await initWebGPU();
@@ -98,25 +99,7 @@ describe.skipIf(!status.available)(`webgpu on ${status.detail ?? 'no adapter'}`,
   });
 
   test('50 SGD steps of a small MLP leave the live-buffer count unchanged', async () => {
-    const gen = new Generator(3);
-    const l1 = new Linear(4, 16, { ...on, gen }), l2 = new Linear(16, 3, { ...on, gen });
-    const params = [...l1.parameters(), ...l2.parameters()];
-    const opt = new SGD(params, { lr: 0.2, momentum: 0.9 });
-    const x = randn([32, 4], { ...on, gen });
-    const target = randint([32], 0, 3, { ...on, gen });
-    const live: number[] = [], losses: number[] = [];
-    for (let step = 0; step < 50; step++) {
-      opt.zeroGrad();
-      const loss = tidy(() => {
-        const l = crossEntropy(l2.forward(relu(l1.forward(x))), target);
-        backward(l);
-        return l.detach();
-      });
-      losses.push((await loss.data())[0]!);
-      loss.dispose();
-      opt.step();
-      live.push(b.memory().liveBuffers);
-    }
+    const { live, losses } = await traceMlpSteps('webgpu', 3, 50, (params) => new SGD(params, { lr: 0.2, momentum: 0.9 }));
     // The first step creates the momentum buffers; after it every step frees what it allocates.
     expect(new Set(live.slice(1)).size, `live buffers per step: ${live.join(',')}`).toBe(1);
     expect(losses[49]!).toBeLessThan(losses[0]!);

@@ -1,7 +1,7 @@
 import { allocArray } from '../../engine/dtype.js';
-import { causalAllows, sdpaDims, sdpaScale, type SdpaAttrs } from '../../engine/ops/nn/attention-util.js';
+import type { SdpaAttrs } from '../../engine/ops/nn/attention-util.js';
+import { sdpaRows } from './attention-util.js';
 import type { RefKernel } from './types.js';
-import { broadcastOffsets } from './util.js';
 
 // Fused attention, one query row at a time (float64):
 //   s_j = scale·<q_i, k_j> + bias_ij over the kept keys j (attnMask ∧ ¬keyPaddingMask ∧ causal),
@@ -9,28 +9,10 @@ import { broadcastOffsets } from './util.js';
 // Query head h reads kv head floor(h / (H / Hkv)). A row with no kept finite score (max is -inf)
 // is 0, as torch's _safe_softmax gives; NaN scores propagate.
 export const scaledDotProductAttention: RefKernel<SdpaAttrs> = (inputs, attrs, [o]) => {
-  const [q, k, v, bias, mask, pad] = inputs;
-  const { B, H, Hkv, Tq, Tk, D, Dv } = sdpaDims(inputs);
-  const scale = sdpaScale(attrs, D), G = H / Hkv, causal = attrs.causal ?? false;
-  const [biasAt, maskAt] = broadcastOffsets([B, H, Tq, Tk], [bias!.shape, mask!.shape]) as [Int32Array, Int32Array];
-  const [padAt] = broadcastOffsets([B, Tk], [pad!.shape]) as [Int32Array];
+  const v = inputs[2]!;
+  const { B, H, Hkv, Tq, Tk, Dv, G, s, kept, scores } = sdpaRows(inputs, attrs);
   const out = allocArray(o!.dtype, B * H * Tq * Dv);
-  const s = new Float64Array(Tk), kept = new Uint8Array(Tk), acc = new Float64Array(Dv);
-
-  /** Scores of query row `qRow` (batch b, position i) against the keys from kv row `kv0`; returns their max. */
-  const scores = (b: number, i: number, qRow: number, kv0: number): number => {
-    let m = -Infinity;
-    for (let j = 0; j < Tk; j++) {
-      const at = qRow * Tk + j;
-      kept[j] = mask!.data[maskAt[at]!] && !pad!.data[padAt[b * Tk + j]!] && (!causal || causalAllows(i, j, Tq, Tk)) ? 1 : 0;
-      if (!kept[j]) continue;
-      let dot = 0;
-      for (let c = 0; c < D; c++) dot += q!.data[qRow * D + c]! * k!.data[(kv0 + j) * D + c]!;
-      s[j] = scale * dot + bias!.data[biasAt[at]!]!;
-      m = s[j]! > m || Number.isNaN(s[j]!) ? s[j]! : m;
-    }
-    return m;
-  };
+  const acc = new Float64Array(Dv);
 
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {

@@ -1,7 +1,7 @@
 import { allocArray } from '../../engine/dtype.js';
-import { causalAllows, sdpaBiasKeyConstant, sdpaDims, sdpaScale, type SdpaAttrs } from '../../engine/ops/nn/attention-util.js';
+import { sdpaBiasKeyConstant, type SdpaAttrs } from '../../engine/ops/nn/attention-util.js';
+import { sdpaRows } from './attention-util.js';
 import type { RefKernel } from './types.js';
-import { broadcastOffsets } from './util.js';
 
 // Attention backward, one query row at a time (float64), P recomputed as in the forward kernel:
 //   p_j = softmax_j(scale·<q_i, k_j> + bias_ij) over the kept keys (0 elsewhere and in dead rows),
@@ -10,28 +10,15 @@ import { broadcastOffsets } from './util.js';
 // Query head h reads (and its gradients add into) kv head floor(h / (H / Hkv)).
 // NOTE: a bias constant along the keys gets 0·dS (exactly 0, NaN in NaN rows): sdpaBiasKeyConstant.
 export const scaledDotProductAttentionBackward: RefKernel<SdpaAttrs> = (inputs, attrs, outs) => {
-  const [q, k, v, bias, mask, pad, dOut] = inputs;
-  const { B, H, Hkv, Tq, Tk, D, Dv } = sdpaDims(inputs);
-  const scale = sdpaScale(attrs, D), G = H / Hkv, causal = attrs.causal ?? false;
-  const [biasAt, maskAt] = broadcastOffsets([B, H, Tq, Tk], [bias!.shape, mask!.shape]) as [Int32Array, Int32Array];
-  const [padAt] = broadcastOffsets([B, Tk], [pad!.shape]) as [Int32Array];
+  const [q, k, v, bias, , , dOut] = inputs;
+  const { B, H, Hkv, Tq, Tk, D, Dv, scale, G, biasAt, s: p, kept, scores } = sdpaRows(inputs, attrs);
   const dq = new Float64Array(q!.data.length), dk = new Float64Array(k!.data.length);
   const dv = new Float64Array(v!.data.length), dBias = new Float64Array(bias!.data.length);
-  const p = new Float64Array(Tk), kept = new Uint8Array(Tk);
   const dBiasWeight = sdpaBiasKeyConstant(bias!.shape) ? 0 : 1;
 
-  /** p of query row `qRow` (batch b, position i) against kv rows from `kv0`; false for a dead row (p = 0). */
+  /** p of query row `qRow` (batch b, position i) against kv rows from `kv0`, in place of its scores; false for a dead row. */
   const probs = (b: number, i: number, qRow: number, kv0: number): boolean => {
-    let m = -Infinity;
-    for (let j = 0; j < Tk; j++) {
-      const at = qRow * Tk + j;
-      kept[j] = mask!.data[maskAt[at]!] && !pad!.data[padAt[b * Tk + j]!] && (!causal || causalAllows(i, j, Tq, Tk)) ? 1 : 0;
-      if (!kept[j]) continue;
-      let dot = 0;
-      for (let c = 0; c < D; c++) dot += q!.data[qRow * D + c]! * k!.data[(kv0 + j) * D + c]!;
-      p[j] = scale * dot + bias!.data[biasAt[at]!]!;
-      m = p[j]! > m || Number.isNaN(p[j]!) ? p[j]! : m;
-    }
+    const m = scores(b, i, qRow, kv0);
     if (m === -Infinity) return false;
     let z = 0;
     for (let j = 0; j < Tk; j++) z += kept[j] ? (p[j] = Math.exp(p[j]! - m)) : (p[j] = 0);

@@ -13,12 +13,23 @@ import { sizeOf } from '../../engine/shape.js';
 import type { GpuArg, KernelContext, WebGPUKernel } from './kernel.js';
 import { params } from './program.js';
 import type { GpuStorage } from './storage.js';
-import { wgslSource } from './wgsl.js';
+import { fillTemplate, wgslSource } from './wgsl.js';
 
 /** Output tile of conv2d.wgsl / conv_transpose2d.wgsl: 32 output channels × 32 pixels. */
 const TILE = 32;
 
 const metas = (args: readonly GpuArg[]): TensorMeta[] => args.map((a) => ({ shape: a.shape, dtype: a.dtype }));
+
+/** A conv shader with the shared Params struct (kernels/wgsl/conv_common.wgsl) spliced in. */
+const convSource = (name: string): string => fillTemplate(wgslSource(`${name}.wgsl`), { CONV_PARAMS: wgslSource('conv_common.wgsl') });
+
+/** conv_common.wgsl's Params for the geometry `g`, a bias flag and the first z of the dispatch. */
+function convParams(g: ConvGeom, hasBias: boolean, z0: number): ReturnType<typeof params> {
+  const [wh, ww] = g.wins;
+  return params().u32(g.N).u32(g.C).i32(wh!.size).i32(ww!.size).u32(g.O).u32(g.G).i32(wh!.k).i32(ww!.k)
+    .i32(wh!.s).i32(ww!.s).i32(wh!.d).i32(ww!.d).i32(wh!.lo).i32(ww!.lo).i32(wh!.out).i32(ww!.out)
+    .u32(hasBias ? 1 : 0).u32(z0).u32(0).u32(0);
+}
 
 /**
  * One implicit-GEMM pass over (pixels, Og, N·G); `pixels` is the output plane size. The geometry
@@ -29,13 +40,10 @@ function convPass(ctx: KernelContext, name: 'conv2d' | 'conv_transpose2d', args:
   const out = ctx.alloc(o);
   const Og = g.O / g.G, jobs = g.N * g.G;
   if (sizeOf(o.shape) === 0 || Og === 0) return [out];
-  const [wh, ww] = g.wins;
-  const code = wgslSource(`${name}.wgsl`);
+  const code = convSource(name);
   const maxZ = ctx.rt.limits.maxComputeWorkgroupsPerDimension;
   for (let z0 = 0; z0 < jobs; z0 += maxZ) {
-    const p = params().u32(g.N).u32(g.C).i32(wh!.size).i32(ww!.size).u32(g.O).u32(g.G).i32(wh!.k).i32(ww!.k)
-      .i32(wh!.s).i32(ww!.s).i32(wh!.d).i32(ww!.d).i32(wh!.lo).i32(ww!.lo).i32(wh!.out).i32(ww!.out)
-      .u32(b ? 1 : 0).u32(z0).u32(0).u32(0);
+    const p = convParams(g, !!b, z0);
     const workgroups = [Math.ceil(pixels / TILE), Math.ceil(Og / TILE), Math.min(maxZ, jobs - z0)] as const;
     ctx.dispatch({ name, code, inputs: [x!.storage, w!.storage, (b ?? w!).storage], outputs: [out], params: p, workgroups });
   }
@@ -63,14 +71,12 @@ export const conv2dWeightGrad: WebGPUKernel<Conv2dWeightGradAttrs> = (ctx, [x, d
   const out = ctx.alloc(o!);
   const ck = sizeOf(o!.shape.slice(1)), Og = g.O / g.G;
   if (sizeOf(o!.shape) === 0) return [out];
-  const [wh, ww] = g.wins;
+  const code = convSource('conv2d_weight_grad');
   const maxZ = ctx.rt.limits.maxComputeWorkgroupsPerDimension;
   for (let z0 = 0; z0 < g.G; z0 += maxZ) {
-    const p = params().u32(g.N).u32(g.C).i32(wh!.size).i32(ww!.size).u32(g.O).u32(g.G).i32(wh!.k).i32(ww!.k)
-      .i32(wh!.s).i32(ww!.s).i32(wh!.d).i32(ww!.d).i32(wh!.lo).i32(ww!.lo).i32(wh!.out).i32(ww!.out)
-      .u32(0).u32(z0).u32(0).u32(0);
+    const p = convParams(g, false, z0);
     const workgroups = [Math.ceil(ck / TILE), Math.ceil(Og / TILE), Math.min(maxZ, g.G - z0)] as const;
-    ctx.dispatch({ name: 'conv2d_weight_grad', code: wgslSource('conv2d_weight_grad.wgsl'), inputs: [x!.storage, dOut!.storage], outputs: [out], params: p, workgroups });
+    ctx.dispatch({ name: 'conv2d_weight_grad', code, inputs: [x!.storage, dOut!.storage], outputs: [out], params: p, workgroups });
   }
   return [out];
 };

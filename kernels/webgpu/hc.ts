@@ -11,7 +11,7 @@ import { fillTemplate, wgslSource } from './wgsl.js';
 
 type NoAttrs = Record<string, never>;
 
-const source = (file: string): string => fillTemplate(wgslSource(file), { MATH: wgslSource('math.wgsl') });
+const source = (file: string): string => fillTemplate(wgslSource(file), { MATH: wgslSource('math.wgsl'), WG_SUM: wgslSource('workgroup_sum.wgsl') });
 
 export const sinkhorn: WebGPUKernel<SinkhornAttrs> = (ctx, [x], attrs, [o]) => {
   const out = ctx.alloc(o!);
@@ -69,7 +69,7 @@ export const hcPreBackward: WebGPUKernel<NoAttrs> = (ctx, [h, x, dOut], _attrs, 
   const { tokens, n, C } = hcStreams('hc_pre_backward', x!);
   if (tokens * n === 0) return [dh, dx];
   const p = params().u32(tokens).u32(n).u32(C).u32(0);
-  ctx.dispatch({ name: 'hc_pre_backward', code: wgslSource('hc_pre_backward.wgsl'), inputs: [h!.storage, x!.storage, dOut!.storage], outputs: [dh, dx], params: p, workgroups: tokens });
+  ctx.dispatch({ name: 'hc_pre_backward', code: source('hc_pre_backward.wgsl'), inputs: [h!.storage, x!.storage, dOut!.storage], outputs: [dh, dx], params: p, workgroups: tokens });
   return [dh, dx];
 };
 
@@ -80,7 +80,7 @@ export const hcPostResBackward: WebGPUKernel<NoAttrs> = (ctx, [hres, x, hpost, y
   if (tokens * (n + C) === 0) return res;
   const p = params().u32(tokens).u32(n).u32(C).u32(0);
   const inputs = [hres!.storage, x!.storage, hpost!.storage, y!.storage, dOut!.storage];
-  ctx.dispatch({ name: 'hc_post_res_backward', code: wgslSource('hc_post_res_backward.wgsl'), inputs, outputs: res, params: p, workgroups: tokens });
+  ctx.dispatch({ name: 'hc_post_res_backward', code: source('hc_post_res_backward.wgsl'), inputs, outputs: res, params: p, workgroups: tokens });
   return res;
 };
 

@@ -89,7 +89,7 @@ function backward(ctx: KernelContext, op: 'layer_norm_backward' | 'rms_norm_back
     return res;
   }
   const stats = ctx.scratch(2 * rows);
-  const code = fillTemplate(wgslSource(`${op}.wgsl`), { WEIGHT: weightSource(!!w), PARAMS_BINDING: w ? 5 : 4, MATH: wgslSource('math.wgsl') });
+  const code = fillTemplate(wgslSource(`${op}.wgsl`), { WEIGHT: weightSource(!!w), PARAMS_BINDING: w ? 5 : 4, MATH: wgslSource('math.wgsl'), WG_SUM: wgslSource('workgroup_sum.wgsl') });
   ctx.dispatch({ name: op, code, inputs: [x.storage, dOut.storage, ...(w ? [w.storage] : [])], outputs: [res[0]!, stats], params: params().u32(rows).u32(len).f32(eps).u32(0), workgroups: rows });
   if (dW || dB) {
     const code2 = fillTemplate(wgslSource('norm_params.wgsl'), paramsTemplate(dW, dB));

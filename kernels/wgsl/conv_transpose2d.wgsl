@@ -7,28 +7,7 @@
 // 32×32 tile (output channels × output pixels), 4×4 per invocation, bias in the epilogue.
 // Grid: (ceil(H·W / 32), ceil(Og / 32), N·G), z0 added to workgroup_id.z.
 
-struct Params {
-  N: u32,
-  C: u32,
-  H: i32,
-  W: i32,
-  O: u32,
-  G: u32,
-  kh: i32,
-  kw: i32,
-  sh: i32,
-  sw: i32,
-  dh: i32,
-  dw: i32,
-  lo_h: i32,
-  lo_w: i32,
-  oh: i32,
-  ow: i32,
-  has_bias: u32,
-  z0: u32,
-  pad0: u32,
-  pad1: u32,
-}
+{{CONV_PARAMS}}
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;

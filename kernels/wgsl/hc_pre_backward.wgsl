@@ -17,23 +17,7 @@ struct Params {
 }
 @group(0) @binding(5) var<uniform> P: Params;
 
-const WG: u32 = 64u;
-var<workgroup> red: array<vec4<f32>, 64>;
-
-/** The sum of v over the workgroup (every invocation gets it). */
-fn reduce4(v: vec4<f32>, lid: u32) -> vec4<f32> {
-  red[lid] = v;
-  for (var s = WG / 2u; s > 0u; s = s / 2u) {
-    workgroupBarrier();
-    if (lid < s) {
-      red[lid] = red[lid] + red[lid + s];
-    }
-  }
-  workgroupBarrier();
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
+{{WG_SUM}}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

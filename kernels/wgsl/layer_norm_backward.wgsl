@@ -19,19 +19,7 @@ struct Params {
 
 {{MATH}}
 
-const WG: u32 = 64u;
-var<workgroup> red: array<vec4<f32>, 64>;
-
-// Sums red[0..WG) into red[0] (every invocation must call it).
-fn reduce_wg(lid: u32) {
-  for (var s = WG / 2u; s > 0u; s = s / 2u) {
-    workgroupBarrier();
-    if (lid < s) {
-      red[lid] = red[lid] + red[lid + s];
-    }
-  }
-  workgroupBarrier();
-}
+{{WG_SUM}}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -45,10 +33,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var j = lid; j < P.len; j += WG) {
     a = nsum(a, x[base + j]);
   }
-  red[lid] = vec4<f32>(a.x + a.y, 0.0, 0.0, 0.0);
-  reduce_wg(lid);
-  let m = red[0].x / n;
-  workgroupBarrier();
+  let m = reduce4(vec4<f32>(a.x + a.y, 0.0, 0.0, 0.0), lid).x / n;
   var ss = vec2<f32>(0.0);
   var sg = vec2<f32>(0.0);
   var sgd = vec2<f32>(0.0);
@@ -59,9 +44,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     sg = nsum(sg, gj);
     sgd = nsum(sgd, gj * d);
   }
-  red[lid] = vec4<f32>(ss.x + ss.y, sg.x + sg.y, sgd.x + sgd.y, 0.0);
-  reduce_wg(lid);
-  let tot = red[0];
+  let tot = reduce4(vec4<f32>(ss.x + ss.y, sg.x + sg.y, sgd.x + sgd.y, 0.0), lid);
   // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
   let rstd = select(zrsqrt(tot.x / n + P.eps), tot.x, is_nan(tot.x));
   let mg = tot.y / n;

@@ -19,8 +19,7 @@ struct Params {
 
 {{MATH}}
 
-const WG: u32 = 64u;
-var<workgroup> red: array<vec2<f32>, 64>;
+{{WG_SUM}}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -37,15 +36,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     ss = nsum(ss, v * v);
     sgx = nsum(sgx, g(base, j) * v);
   }
-  red[lid] = vec2<f32>(ss.x + ss.y, sgx.x + sgx.y);
-  for (var s = WG / 2u; s > 0u; s = s / 2u) {
-    workgroupBarrier();
-    if (lid < s) {
-      red[lid] = red[lid] + red[lid + s];
-    }
-  }
-  workgroupBarrier();
-  let tot = red[0];
+  let tot = reduce4(vec4<f32>(ss.x + ss.y, sgx.x + sgx.y, 0.0, 0.0), lid);
   // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
   let rstd = select(zrsqrt(tot.x / n + P.eps), tot.x, is_nan(tot.x));
   let mgx = rstd * tot.y / n;

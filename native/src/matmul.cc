@@ -211,27 +211,17 @@ ZOO_AVX2 void ukernel_avx2(size_t kc, const float* __restrict a, const float* __
   }
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  // One k step: broadcast a[r] for each of the 6 rows, times the two 8-wide halves of the b row.
+#define ZOO_ROW(u, r, cr0, cr1)                                                     \
+  x = _mm256_broadcast_ss(a + (u) * MR + (r));                                      \
+  cr0 = _mm256_fmadd_ps(x, b0, cr0);                                                \
+  cr1 = _mm256_fmadd_ps(x, b1, cr1);
 #define ZOO_STEP(u)                                                                 \
   {                                                                                 \
     const __m256 b0 = _mm256_load_ps(b + (u) * NR), b1 = _mm256_load_ps(b + (u) * NR + 8); \
-    __m256 x = _mm256_broadcast_ss(a + (u) * MR + 0);                               \
-    c00 = _mm256_fmadd_ps(x, b0, c00);                                              \
-    c01 = _mm256_fmadd_ps(x, b1, c01);                                              \
-    x = _mm256_broadcast_ss(a + (u) * MR + 1);                                      \
-    c10 = _mm256_fmadd_ps(x, b0, c10);                                              \
-    c11 = _mm256_fmadd_ps(x, b1, c11);                                              \
-    x = _mm256_broadcast_ss(a + (u) * MR + 2);                                      \
-    c20 = _mm256_fmadd_ps(x, b0, c20);                                              \
-    c21 = _mm256_fmadd_ps(x, b1, c21);                                              \
-    x = _mm256_broadcast_ss(a + (u) * MR + 3);                                      \
-    c30 = _mm256_fmadd_ps(x, b0, c30);                                              \
-    c31 = _mm256_fmadd_ps(x, b1, c31);                                              \
-    x = _mm256_broadcast_ss(a + (u) * MR + 4);                                      \
-    c40 = _mm256_fmadd_ps(x, b0, c40);                                              \
-    c41 = _mm256_fmadd_ps(x, b1, c41);                                              \
-    x = _mm256_broadcast_ss(a + (u) * MR + 5);                                      \
-    c50 = _mm256_fmadd_ps(x, b0, c50);                                              \
-    c51 = _mm256_fmadd_ps(x, b1, c51);                                              \
+    __m256 x;                                                                       \
+    ZOO_ROW(u, 0, c00, c01) ZOO_ROW(u, 1, c10, c11) ZOO_ROW(u, 2, c20, c21)         \
+    ZOO_ROW(u, 3, c30, c31) ZOO_ROW(u, 4, c40, c41) ZOO_ROW(u, 5, c50, c51)         \
   }
   size_t k = 0;
   for (; k + 4 <= kc; k += 4, a += 4 * MR, b += 4 * NR) {
@@ -239,6 +229,7 @@ ZOO_AVX2 void ukernel_avx2(size_t kc, const float* __restrict a, const float* __
   }
   for (; k < kc; k++, a += MR, b += NR) ZOO_STEP(0)
 #undef ZOO_STEP
+#undef ZOO_ROW
   const __m256 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   if (mr == MR && nr == NR && !e) {
     for (size_t i = 0; i < MR; i++) {

@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { DTypeError, Generator, ShapeError, ValueError, init, rand, randn, tensor, zeros, type Tensor } from '../../engine/index.js';
 import { erf, normalCdf } from '../../kernels/ref/math.js';
+import { expectError } from '../harness/expect.js';
 
 const vals = (t: Tensor) => Array.from(t.dataSync());
 function stats(v: readonly number[]) {
@@ -19,17 +20,6 @@ function expectMoments(v: readonly number[], mean: number, std: number, rel = 0.
   expect(Math.abs(s.mean - mean), `mean ${s.mean}, want ${mean}`).toBeLessThan((5 * std) / Math.sqrt(v.length));
   expect(Math.abs(s.std / std - 1), `std ${s.std}, want ${std}`).toBeLessThan(rel);
 }
-function expectError(fn: () => unknown, cls: new (...a: never[]) => Error, ...parts: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const p of parts) expect((err as Error).message).toContain(p);
-}
-
 describe('gains and fans', () => {
   test('calculateGain follows torch.nn.init.calculate_gain', () => {
     for (const n of ['linear', 'conv1d', 'conv2d', 'conv_transpose2d', 'sigmoid'] as const) expect(init.calculateGain(n)).toBe(1);

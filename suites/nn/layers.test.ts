@@ -4,16 +4,13 @@ import {
   LayerNorm, Linear, Module, ModuleList, RMSNorm, Sequential, ShapeError, StateDictError, ValueError, backward, gradients, mul,
   ones, relu, sum, tensor, type Tensor,
 } from '../../engine/index.js';
+import { expectClose } from '../harness/expect.js';
 
 const f64 = (v: unknown[] | number, shape?: number[]) => tensor(v as number[], { dtype: 'float64', ...(shape ? { shape } : {}) });
 const vals = (t: Tensor) => Array.from(t.dataSync());
 const gen = (seed = 1) => new Generator(seed);
 const shapes = (m: Module) => Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, [...t.shape]]));
 const names = (m: Module) => [...m.namedParameters()].map(([n]) => n);
-const expectClose = (got: number[], want: number[], tol = 1e-12) => {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => expect(Math.abs(g - want[i]!), `element ${i}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
-};
 /** Sets a module's tensors from plain values (through loadStateDict, as a user would). */
 function setState(m: Module, values: Record<string, number[]>): void {
   const own = m.stateDict();

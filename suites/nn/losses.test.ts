@@ -15,6 +15,7 @@ import {
   squeeze, sum, tensor, tripletMarginLoss, unsqueeze, type DType, type Tensor, type TypedArray,
 } from '../../engine/index.js';
 import { checkFunctionGradient, FunctionGradientFailure } from '../harness/funccheck.js';
+import { expectError } from '../harness/expect.js';
 
 const f64 = (v: number | number[] | number[][], shape?: number[]) => tensor(v, { dtype: 'float64', backend: 'ref', ...(shape ? { shape } : {}) });
 const i32 = (v: number[] | number, shape?: number[]) => tensor(v, { dtype: 'int32', backend: 'ref', ...(shape ? { shape } : {}) });
@@ -38,17 +39,6 @@ function expectReductions(f: (r: 'none' | 'mean' | 'sum') => Tensor, none: numbe
   close(vals(f('sum')), [s], tol);
   close(vals(f('mean')), [s / none.length], tol);
 }
-function expectError(fn: () => unknown, cls: new (...a: never[]) => Error, ...parts: (string | RegExp)[]): void {
-  let err: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected an error').toBeInstanceOf(cls);
-  for (const p of parts) expect((err as Error).message).toMatch(p);
-}
-
 describe('regression losses match closed forms', () => {
   test('mseLoss: x = [1, 2, 3], y = [0, 2, 5] gives d² = [1, 0, 4]', () => {
     expectReductions((reduction) => mseLoss(f64([1, 2, 3]), f64([0, 2, 5]), { reduction }), [1, 0, 4]);

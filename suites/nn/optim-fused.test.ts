@@ -8,10 +8,11 @@
 // - bad inputs raise the op's typed errors before any kernel runs.
 import { describe, expect, test } from 'vitest';
 import {
-  Adam, AdamW, DTypeError, adamScalars, add, Generator, Linear, OPS, SGD, ShapeError, ValueError, adamStep, apply, backendStatus, backward, crossEntropy, fallbackCounts,
-  fromArray, getBackend, initWebGPU, mul, randint, randn, relu, requiredBackends, resetFallbackCounts, sgdStep, square, sub, sum, tidy,
+  Adam, AdamW, DTypeError, adamScalars, add, OPS, SGD, ShapeError, ValueError, adamStep, apply, backendStatus, backward, fallbackCounts,
+  fromArray, initWebGPU, mul, requiredBackends, resetFallbackCounts, sgdStep, square, sub, sum, tidy,
   type AdamStepAttrs, type AnyOp, type Optimizer, type SgdStepAttrs, type Tensor,
 } from '../../engine/index.js';
+import { traceMlpSteps } from '../harness/mlp-steps.js';
 
 await initWebGPU();
 
@@ -150,26 +151,7 @@ describe.runIf(backendStatus('webgpu').available)('webgpu training with a fused 
   });
 
   test('30 Adam (amsgrad) steps of a small MLP leave the live-buffer count unchanged', async () => {
-    const b = getBackend('webgpu');
-    const on = { backend: 'webgpu' };
-    const gen = new Generator(5);
-    const l1 = new Linear(4, 16, { ...on, gen }), l2 = new Linear(16, 3, { ...on, gen });
-    const opt = new Adam([...l1.parameters(), ...l2.parameters()], { lr: 0.01, amsgrad: true, weightDecay: 0.01 });
-    const x = randn([32, 4], { ...on, gen });
-    const target = randint([32], 0, 3, { ...on, gen });
-    const live: number[] = [], losses: number[] = [];
-    for (let step = 0; step < 30; step++) {
-      opt.zeroGrad();
-      const loss = tidy(() => {
-        const l = crossEntropy(l2.forward(relu(l1.forward(x))), target);
-        backward(l);
-        return l.detach();
-      });
-      losses.push((await loss.data())[0]!);
-      loss.dispose();
-      opt.step();
-      live.push(b.memory().liveBuffers);
-    }
+    const { live, losses } = await traceMlpSteps('webgpu', 5, 30, (params) => new Adam(params, { lr: 0.01, amsgrad: true, weightDecay: 0.01 }));
     // The first step creates m, v and v̂; after it every step frees what it allocates.
     expect(new Set(live.slice(1)).size, `live buffers per step: ${live.join(',')}`).toBe(1);
     expect(losses[29]!).toBeLessThan(losses[0]!);

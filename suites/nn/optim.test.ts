@@ -13,6 +13,7 @@ import {
   ReduceLROnPlateau, Rprop, SGD, StateDictError, StateError, StepLR, ValueError, add, backward, clipGradNorm, clipGradValue, getBackend, matmul,
   mean, mul, randn, scalar, sin, square, sub, sum, tanh, tensor, tidy, type Optimizer, type Tensor,
 } from '../../engine/index.js';
+import { expectError } from '../harness/expect.js';
 
 const f64 = (v: number[]) => tensor(v, { dtype: 'float64' });
 const vals = (t: Tensor) => Array.from(t.dataSync());
@@ -20,17 +21,6 @@ function close(got: readonly number[], want: readonly number[], tol = 1e-12, wha
   expect(got.length).toBe(want.length);
   want.forEach((w, i) => expect(Math.abs(got[i]! - w), `${what}[${i}]: got ${got[i]}, want ${w}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w))));
 }
-function expectError(fn: () => unknown, cls: new (...a: never[]) => Error, ...parts: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const p of parts) expect((err as Error).message).toContain(p);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Three steps on f(x) = ½xᵀAx − bᵀx, A = [[3,1],[1,2]], b = [1,−1], x0 = [1, 2]:
 // ∇f(x) = Ax − b = [3x0 + x1 − 1, x0 + 2x1 + 1].

@@ -3,11 +3,12 @@
 // heads, RoPE's rotation properties, named gradient checks for every mask kind, typed errors.
 import { describe, expect, test } from 'vitest';
 import {
-  DTypeError, OPS, ShapeError, ValueError, ZooError, apply, concat, full, grad, mul, rand, randn, reshape, rope, scaledDotProductAttention,
+  DTypeError, OPS, ShapeError, ValueError, apply, concat, full, grad, mul, rand, randn, reshape, rope, scaledDotProductAttention,
   scaledDotProductAttentionOp, slice, sum, tensor, where, type Tensor,
 } from '../../engine/index.js';
 import type { SdpaAttrs } from '../../engine/ops/nn/attention-util.js';
 import { checkCase } from '../harness/gradcheck.js';
+import { expectError, expectTensorsClose } from '../harness/expect.js';
 
 const f64 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'float64' });
 const rnd = (shape: number[], seed: number): Tensor => randn(shape, { seed, dtype: 'float64' });
@@ -15,24 +16,6 @@ const rnd = (shape: number[], seed: number): Tensor => randn(shape, { seed, dtyp
 const bools = (shape: number[], seed: number, pTrue: number): Tensor =>
   tensor(Array.from(rand(shape, { seed, dtype: 'float64' }).dataSync()).map((u) => u < pTrue), { shape, dtype: 'bool' });
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
-
-function expectClose(a: Tensor, b: Tensor, tol = 1e-12): void {
-  expect(a.shape).toEqual(b.shape);
-  const x = values(a), y = values(b);
-  x.forEach((v, i) => expect(Math.abs(v - y[i]!), `element ${i}: ${v} vs ${y[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(y[i]!))));
-}
-
-/** Asserts `fn` throws an instance of `cls` whose message contains every fragment. */
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
 
 /** The op's six inputs as the user function builds them (placeholders for absent masks). */
 function sdpaInputs(q: Tensor, k: Tensor, v: Tensor, bias?: Tensor, mask?: Tensor, pad?: Tensor): Tensor[] {
@@ -70,7 +53,7 @@ describe('scaled_dot_product_attention', () => {
         for (const [bias, mask, pad] of masks) {
           const inputs = sdpaInputs(q, k, v, bias, mask, pad);
           const attrs: SdpaAttrs = { causal, scale: 0.7 };
-          expectClose(apply(scaledDotProductAttentionOp, inputs, attrs)[0]!, decompose(inputs, attrs)[0]!);
+          expectTensorsClose(apply(scaledDotProductAttentionOp, inputs, attrs)[0]!, decompose(inputs, attrs)[0]!);
         }
       }
     }
@@ -81,7 +64,7 @@ describe('scaled_dot_product_attention', () => {
     for (const Hkv of [3, 2, 1]) {
       const k = rnd([2, Hkv, 5, 4], 12), v = rnd([2, Hkv, 5, 2], 13);
       const G = 6 / Hkv;
-      expectClose(scaledDotProductAttention(q, k, v, { causal: true }), scaledDotProductAttention(q, repeatHeads(k, G), repeatHeads(v, G), { causal: true }));
+      expectTensorsClose(scaledDotProductAttention(q, k, v, { causal: true }), scaledDotProductAttention(q, repeatHeads(k, G), repeatHeads(v, G), { causal: true }));
     }
   });
 
@@ -89,12 +72,12 @@ describe('scaled_dot_product_attention', () => {
     const q = rnd([1, 2, 4, 3], 21), k = rnd([1, 2, 4, 3], 22), v = rnd([1, 2, 4, 3], 23);
     // Tq == Tk: key j is visible to query i iff j <= i (torch's is_causal agrees here).
     const tri = tensor([0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => j <= i)), { dtype: 'bool' });
-    expectClose(scaledDotProductAttention(q, k, v, { causal: true }), scaledDotProductAttention(q, k, v, { attnMask: tri }));
+    expectTensorsClose(scaledDotProductAttention(q, k, v, { causal: true }), scaledDotProductAttention(q, k, v, { attnMask: tri }));
     // A single query (KV-cache decoding) sits at the last position: it sees all keys.
     const q1 = slice(q, { starts: [3], ends: [4], axes: [2] });
-    expectClose(scaledDotProductAttention(q1, k, v, { causal: true }), scaledDotProductAttention(q1, k, v));
+    expectTensorsClose(scaledDotProductAttention(q1, k, v, { causal: true }), scaledDotProductAttention(q1, k, v));
     // And it equals the last row of the full causal pass.
-    expectClose(scaledDotProductAttention(q1, k, v, { causal: true }), slice(scaledDotProductAttention(q, k, v, { causal: true }), { starts: [3], ends: [4], axes: [2] }));
+    expectTensorsClose(scaledDotProductAttention(q1, k, v, { causal: true }), slice(scaledDotProductAttention(q, k, v, { causal: true }), { starts: [3], ends: [4], axes: [2] }));
   });
 
   test('causal with Tq > Tk: the first Tq − Tk queries see no key and give 0', () => {
@@ -109,7 +92,7 @@ describe('scaled_dot_product_attention', () => {
     const k2 = concat([slice(k, { starts: [0], ends: [3], axes: [2] }), rnd([1, 2, 1, 3], 44)], { axis: 2 });
     const v2 = concat([slice(v, { starts: [0], ends: [3], axes: [2] }), rnd([1, 2, 1, 3], 45)], { axis: 2 });
     const first3 = (t: Tensor) => slice(t, { starts: [0], ends: [3], axes: [2] });
-    expectClose(first3(scaledDotProductAttention(q, k, v, { causal: true })), first3(scaledDotProductAttention(q, k2, v2, { causal: true })));
+    expectTensorsClose(first3(scaledDotProductAttention(q, k, v, { causal: true })), first3(scaledDotProductAttention(q, k2, v2, { causal: true })));
   });
 
   test('keyPaddingMask drops padded keys: equals the bool attnMask ¬pad, padded values are ignored', () => {
@@ -117,18 +100,18 @@ describe('scaled_dot_product_attention', () => {
     const pad = tensor([[false, false, true, false, true], [true, false, false, false, false]], { dtype: 'bool' });
     const keep = tensor([[[[true, true, false, true, false]]], [[[false, true, true, true, true]]]], { dtype: 'bool' }); // (2,1,1,5)
     const got = scaledDotProductAttention(q, k, v, { keyPaddingMask: pad });
-    expectClose(got, scaledDotProductAttention(q, k, v, { attnMask: keep }));
+    expectTensorsClose(got, scaledDotProductAttention(q, k, v, { attnMask: keep }));
     const vJunk = where(reshape(pad, [2, 1, 5, 1]), 1e6, v);
-    expectClose(got, scaledDotProductAttention(q, k, vJunk, { keyPaddingMask: pad }));
+    expectTensorsClose(got, scaledDotProductAttention(q, k, vJunk, { keyPaddingMask: pad }));
   });
 
   test('an additive mask adds to the scores; -inf excludes a key exactly like a false bool mask', () => {
     const q = rnd([1, 1, 2, 3], 61), k = rnd([1, 1, 3, 3], 62), v = rnd([1, 1, 3, 2], 63);
     const additive = f64([[0, -Infinity, 0], [-Infinity, 0, 0]]);
     const boolean = tensor([[true, false, true], [false, true, true]], { dtype: 'bool' });
-    expectClose(scaledDotProductAttention(q, k, v, { attnMask: additive }), scaledDotProductAttention(q, k, v, { attnMask: boolean }));
+    expectTensorsClose(scaledDotProductAttention(q, k, v, { attnMask: additive }), scaledDotProductAttention(q, k, v, { attnMask: boolean }));
     // A constant bias per row cancels in the softmax (shift invariance).
-    expectClose(scaledDotProductAttention(q, k, v, { attnMask: f64([[5], [-3]]) }), scaledDotProductAttention(q, k, v), 1e-12);
+    expectTensorsClose(scaledDotProductAttention(q, k, v, { attnMask: f64([[5], [-3]]) }), scaledDotProductAttention(q, k, v), 1e-12);
   });
 
   test('a row with every key excluded (bool mask or additive -inf) is 0 with zero gradient (torch >= 2.5)', () => {
@@ -204,9 +187,9 @@ describe('rope', () => {
   test('position 0 is the identity and every rotation preserves the norm of each pair', () => {
     for (const interleaved of [true, false]) {
       const y = rope(x, { interleaved });
-      expectClose(slice(y, { starts: [0], ends: [1], axes: [1] }), slice(x, { starts: [0], ends: [1], axes: [1] }), 0);
+      expectTensorsClose(slice(y, { starts: [0], ends: [1], axes: [1] }), slice(x, { starts: [0], ends: [1], axes: [1] }), 0);
       const sq = (t: Tensor) => sum(mul(t, t), { axes: -1 });
-      expectClose(sq(y), sq(x));
+      expectTensorsClose(sq(y), sq(x));
     }
   });
 
@@ -220,25 +203,25 @@ describe('rope', () => {
     // perm lists the dims (0, 2, 4 | 1, 3, 5): pair i = (x_2i, x_2i+1) lands at (i, i + 3).
     const perm = [0, 2, 4, 1, 3, 5];
     const permute = (t: Tensor) => concat(perm.map((j) => slice(t, { starts: [j], ends: [j + 1], axes: [-1] })), { axis: -1 });
-    expectClose(permute(rope(x, { interleaved: true, offset: 2 })), rope(permute(x), { interleaved: false, offset: 2 }));
+    expectTensorsClose(permute(rope(x, { interleaved: true, offset: 2 })), rope(permute(x), { interleaved: false, offset: 2 }));
   });
 
   test('offset shifts positions: rope(x[t0:], offset t0) is the tail of rope(x)', () => {
     const tail = slice(x, { starts: [2], ends: [5], axes: [1] });
-    expectClose(rope(tail, { offset: 2 }), slice(rope(x), { starts: [2], ends: [5], axes: [1] }));
+    expectTensorsClose(rope(tail, { offset: 2 }), slice(rope(x), { starts: [2], ends: [5], axes: [1] }));
   });
 
   test('rotaryDim rotates only the leading dims; inverse undoes the rotation', () => {
     const y = rope(x, { rotaryDim: 4, offset: 1 });
-    expectClose(slice(y, { starts: [4], ends: [6], axes: [-1] }), slice(x, { starts: [4], ends: [6], axes: [-1] }), 0);
-    expectClose(slice(y, { starts: [0], ends: [4], axes: [-1] }), rope(slice(x, { starts: [0], ends: [4], axes: [-1] }), { offset: 1 }));
-    expectClose(rope(y, { rotaryDim: 4, offset: 1, inverse: true }), x);
+    expectTensorsClose(slice(y, { starts: [4], ends: [6], axes: [-1] }), slice(x, { starts: [4], ends: [6], axes: [-1] }), 0);
+    expectTensorsClose(slice(y, { starts: [0], ends: [4], axes: [-1] }), rope(slice(x, { starts: [0], ends: [4], axes: [-1] }), { offset: 1 }));
+    expectTensorsClose(rope(y, { rotaryDim: 4, offset: 1, inverse: true }), x);
   });
 
   test('the fused kernel matches its decomposition', () => {
     const decompose = OPS.rope.decompose!;
     for (const attrs of [{}, { interleaved: false }, { rotaryDim: 2, base: 50, offset: 7 }, { interleaved: false, rotaryDim: 4, inverse: true }]) {
-      expectClose(rope(x, attrs), decompose([x], attrs)[0]!);
+      expectTensorsClose(rope(x, attrs), decompose([x], attrs)[0]!);
     }
   });
 

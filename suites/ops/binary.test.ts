@@ -6,6 +6,7 @@ import {
   DTypeError, ShapeError, ValueError, add, backward, clamp, div, eq, ge, grad, gt, le, lt, maximum, minimum, mul, ne, pow, sub, sum,
   tensor, where, type Tensor,
 } from '../../engine/index.js';
+import { expectError } from '../harness/expect.js';
 
 const f64 = (v: number[]) => tensor(v, { dtype: 'float64' });
 const vals = (t: Tensor) => Array.from(t.dataSync());
@@ -15,15 +16,6 @@ function grads(f: (...xs: Tensor[]) => Tensor, ...inputs: number[][]): number[][
   backward(sum(f(...xs)));
   return xs.map((x) => vals(x.grad!));
 }
-function expectError(fn: () => unknown, cls: new (...a: never[]) => Error, ...parts: string[]): void {
-  expect(fn).toThrow(cls);
-  try {
-    fn();
-  } catch (e) {
-    for (const p of parts) expect((e as Error).message).toContain(p);
-  }
-}
-
 describe('add, sub, mul, div', () => {
   test('broadcast (2,1) against (3) to (2,3)', () => {
     const a = tensor([[1], [2]]), b = tensor([10, 20, 30]);

@@ -5,9 +5,10 @@
 // typed errors follow. torch-parity.test.ts checks the same ops against PyTorch's values.
 import { describe, expect, test } from 'vitest';
 import {
-  DTypeError, OPS, ShapeError, ValueError, ZooError, adaptiveAvgPool2d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, grad,
+  DTypeError, OPS, ShapeError, ValueError, adaptiveAvgPool2d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, grad,
   maxPool2d, maxPool2dWithIndices, mul, ones, randn, sum, tensor, unfold, upsample, type OpName, type Tensor,
 } from '../../engine/index.js';
+import { expectClose, expectError } from '../harness/expect.js';
 
 const f64 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'float64' });
 const rn = (shape: number[], seed: number): Tensor => randn(shape, { seed, dtype: 'float64' });
@@ -15,24 +16,6 @@ const rn = (shape: number[], seed: number): Tensor => randn(shape, { seed, dtype
 const iota = (shape: number[]): Tensor => tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i + 1), { dtype: 'float64', shape });
 const flat = (t: Tensor): number[] => Array.from(t.dataSync());
 const dot = (a: Tensor, b: Tensor): number => sum(mul(a, b)).item();
-
-/** Asserts `fn` throws an instance of `cls` whose message contains every fragment. */
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
-
-function expectClose(got: Tensor, want: number[], tol = 1e-12): void {
-  const g = flat(got);
-  expect(g).toHaveLength(want.length);
-  g.forEach((v, i) => expect(Math.abs(v - want[i]!), `[${i}]: got ${v}, want ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
-}
 
 describe('conv1d', () => {
   const x = f64([[[1, 2, 3, 4, 5]]]); // (1,1,5)

@@ -7,31 +7,16 @@
 // parity come from the registry suites.
 import { describe, expect, test } from 'vitest';
 import {
-  DTypeError, ShapeError, ZooError, add, backendStatus, fallbackCounts, fromArray, gradients, hcPostRes, hcPostResBackward, hcPre, hcPreBackward,
+  DTypeError, ShapeError, add, backendStatus, fallbackCounts, fromArray, gradients, hcPostRes, hcPostResBackward, hcPre, hcPreBackward,
   initWebGPU, matmul, mul, randn, requiredBackends, resetFallbackCounts, squeeze, sum, tensor, unsqueeze, type Tensor,
 } from '../../engine/index.js';
 import { addon } from '../../kernels/native/addon.js';
+import { expectClose, expectError } from '../harness/expect.js';
 
 await initWebGPU();
 
 const vals = (t: Tensor): number[] => Array.from(t.dataSync());
 const r = (shape: number[], seed: number, backend = 'ref', dtype: 'float32' | 'float64' = 'float64'): Tensor => randn(shape, { seed, dtype, backend });
-
-function expectClose(got: readonly number[], want: readonly number[], tol: number): void {
-  expect(got).toHaveLength(want.length);
-  got.forEach((v, i) => expect(Math.abs(v - want[i]!), `[${i}]: got ${v}, want ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
-}
-
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
 
 // einsum('btj,btjc->btc', h, x): a (1, n) row times (n, C) per token.
 const preEinsum = (h: Tensor, x: Tensor): Tensor => squeeze(matmul(unsqueeze(h, -2), x), -2);

@@ -5,24 +5,14 @@
 // torch-parity.test.ts checks the forward values against PyTorch; gradcheck.test.ts the VJP.
 import { describe, expect, test } from 'vitest';
 import {
-  DTypeError, LINEAR_ACTIVATIONS, OPS, ShapeError, ValueError, ZooError, add, backendStatus, fallbackCounts, fromArray, gelu, grad,
+  DTypeError, LINEAR_ACTIVATIONS, OPS, ShapeError, ValueError, add, backendStatus, fallbackCounts, fromArray, gelu, grad,
   linear, matmul, randn, relu, requiredBackends, silu, sum, tensor, type LinearActivation, type Tensor,
 } from '../../engine/index.js';
 import { Linear } from '../../engine/nn/index.js';
+import { expectError } from '../harness/expect.js';
 
 const rn = (shape: number[], seed: number, dtype: 'float32' | 'float64' = 'float64'): Tensor => randn(shape, { seed, dtype });
 const flat = (t: Tensor): number[] => Array.from(t.dataSync());
-
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
 
 /** The activation as separate ops (the composition linear fuses). */
 function act(z: Tensor, a: LinearActivation): Tensor {

@@ -6,21 +6,10 @@ import {
   AxisError, DTypeError, ShapeError, ValueError, ZooError, arange, concat, gather, grad, indexSelect, mul, oneHot, reshape,
   scatterAdd, split, stack, sum, tensor, valueAndGrad, zeros, type Tensor,
 } from '../../engine/index.js';
+import { expectError } from '../harness/expect.js';
 
 const f64 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'float64' });
 const i32 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'int32' });
-
-/** Asserts `fn` throws an instance of `cls` whose message contains every fragment. */
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
 
 describe('concat', () => {
   test('joins along axis 0 by default and along any (negative) axis', () => {

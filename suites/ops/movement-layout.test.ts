@@ -4,26 +4,15 @@
 // typed errors follow.
 import { describe, expect, test } from 'vitest';
 import {
-  AxisError, DTypeError, ShapeError, ValueError, ZooError, add, arange, flip, fromArray, grad, gradients, mul, pad, permute,
+  AxisError, DTypeError, ShapeError, ValueError, add, arange, flip, fromArray, grad, gradients, mul, pad, permute,
   reshape, slice, sliceScatter, squeeze, sum, tensor, transpose, tril, triu, unsqueeze, zeros, type Tensor,
 } from '../../engine/index.js';
+import { expectError } from '../harness/expect.js';
 
 const f64 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'float64' });
 /** 0, 1, 2, ... in `shape` (float64): each value equals its row-major index. */
 const iota = (shape: number[]): Tensor => reshape(arange(0, shape.reduce((a, b) => a * b, 1), 1, { dtype: 'float64' }), shape);
 const flat = (t: Tensor): number[] => Array.from(t.dataSync());
-
-/** Asserts `fn` throws an instance of `cls` whose message contains every fragment. */
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
 
 /**
  * For a linear op f, VJP(v) = Jᵀv, so d<VJP(v), w>/dv = J w = f(w). Differentiating the VJP

@@ -5,33 +5,16 @@
 // spec (engine/rng.ts), since torch's masks come from a different generator.
 import { describe, expect, test } from 'vitest';
 import {
-  DTypeError, Generator, OPS, add, ShapeError, ValueError, ZooError, apply, batchNorm, dropout, dropoutWith, embedding, gradients, groupNorm,
+  DTypeError, Generator, OPS, add, ShapeError, ValueError, apply, batchNorm, dropout, dropoutWith, embedding, gradients, groupNorm,
   instanceNorm, layerNorm, mul, ones, randn, rmsNorm, sum, tensor, zeros, type AnyOp, type Tensor,
 } from '../../engine/index.js';
 import { U24, philoxWords } from '../../engine/rng.js';
+import { expectClose, expectError } from '../harness/expect.js';
 
 const f64 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'float64' });
 const i32 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'int32' });
 const normal = (shape: number[], seed: number): Tensor => randn(shape, { seed, dtype: 'float64' });
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
-
-function expectClose(got: Tensor | number[], want: number[], tol = 1e-12): void {
-  const g = Array.isArray(got) ? got : values(got);
-  expect(g).toHaveLength(want.length);
-  g.forEach((v, i) => expect(Math.abs(v - want[i]!), `[${i}]: got ${v}, want ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
-}
-
-/** Asserts `fn` throws an instance of `cls` whose message contains every fragment. */
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
 
 /**
  * The fused kernel and the op's decomposition agree on values, on the gradient for a random

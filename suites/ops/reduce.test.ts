@@ -7,6 +7,7 @@ import {
   AxisError, DTypeError, ValueError, argmax, argmin, backward, cumsum, gradients, logSoftmax, logSoftmaxOp, logsumexp, max, mean,
   min, mul, onesLike, prod, softmax, softmaxOp, std, sum, tensor, variance, type Tensor,
 } from '../../engine/index.js';
+import { expectError } from '../harness/expect.js';
 
 const f64 = (v: number[], shape?: number[]) => tensor(v, { dtype: 'float64', ...(shape ? { shape } : {}) });
 const vals = (t: Tensor) => Array.from(t.dataSync());
@@ -34,14 +35,6 @@ function hessian(f: (x: Tensor) => Tensor, x: number[]): number[][] {
     const [row] = gradients([g!], [e], [t]);
     return row ? vals(row) : x.map(() => 0);
   });
-}
-function expectError(fn: () => unknown, cls: new (...a: never[]) => Error, ...parts: string[]): void {
-  expect(fn).toThrow(cls);
-  try {
-    fn();
-  } catch (e) {
-    for (const p of parts) expect((e as Error).message).toContain(p);
-  }
 }
 const M = () => f64([1, 2, 3, 4, 5, 6], [2, 3]); // [[1,2,3],[4,5,6]]
 

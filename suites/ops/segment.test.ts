@@ -3,32 +3,15 @@
 // gradient identities, empty segments, the id range check and typed errors.
 import { describe, expect, test } from 'vitest';
 import {
-  DTypeError, OPS, ShapeError, ValueError, ZooError, grad, max, mul, rand, segmentMax, segmentMean, segmentSoftmax, segmentSum,
+  DTypeError, OPS, ShapeError, ValueError, grad, max, mul, rand, segmentMax, segmentMean, segmentSoftmax, segmentSum,
   softmax, sum, tensor, zeros, type Tensor,
 } from '../../engine/index.js';
 import { checkCase } from '../harness/gradcheck.js';
+import { expectError, expectTensorsClose } from '../harness/expect.js';
 
 const f64 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'float64' });
 const i32 = (data: Parameters<typeof tensor>[0]): Tensor => tensor(data, { dtype: 'int32' });
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
-
-function expectClose(a: Tensor, b: Tensor, tol = 1e-13): void {
-  expect(a.shape).toEqual(b.shape);
-  const x = values(a), y = values(b);
-  x.forEach((v, i) => expect(Math.abs(v - y[i]!), `element ${i}: ${v} vs ${y[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(y[i]!))));
-}
-
-/** Asserts `fn` throws an instance of `cls` whose message contains every fragment. */
-function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(cls);
-  for (const f of fragments) expect((err as Error).message).toContain(f);
-}
 
 // Four edges with unsorted ids into four segments; segments 1 and 3 receive no edge.
 const data = f64([[1, 2], [3, 4], [5, -6], [7, 8]]);
@@ -58,7 +41,7 @@ describe('segment reductions', () => {
     const seg = i32([4, 0, 4, 2, 0, 0, 4]);
     for (const name of ['segment_sum', 'segment_mean', 'segment_max', 'segment_softmax'] as const) {
       const def = OPS[name];
-      expectClose(def.decompose!([x, seg], { numSegments: 5 })[0]!, segmentOp(name)(x, seg, 5));
+      expectTensorsClose(def.decompose!([x, seg], { numSegments: 5 })[0]!, segmentOp(name)(x, seg, 5), 1e-13);
     }
   });
 
@@ -103,9 +86,9 @@ describe('segment_softmax', () => {
 
   test('one segment equals softmax along the edge axis; weights sum to 1 per segment', () => {
     const x = rand([5, 3], { seed: 9, dtype: 'float64', low: -3, high: 3 });
-    expectClose(segmentSoftmax(x, i32([0, 0, 0, 0, 0]), 1), softmax(x, { axis: 0 }));
+    expectTensorsClose(segmentSoftmax(x, i32([0, 0, 0, 0, 0]), 1), softmax(x, { axis: 0 }), 1e-13);
     const seg = i32([1, 3, 1, 1, 3]);
-    expectClose(segmentSum(segmentSoftmax(x, seg, 4), seg, 4), f64([[0, 0, 0], [1, 1, 1], [0, 0, 0], [1, 1, 1]]));
+    expectTensorsClose(segmentSum(segmentSoftmax(x, seg, 4), seg, 4), f64([[0, 0, 0], [1, 1, 1], [0, 0, 0], [1, 1, 1]]), 1e-13);
   });
 
   test('stable at scores of ±1e4; a segment of all -inf is NaN like softmax', () => {

@@ -6,9 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  OPS, ShapeError, ValueError, ZooError, add, backendStatus, div, fromArray, gradients, hcPostRes, hcPre, initWebGPU, mul, randn, requiredBackends,
+  OPS, ShapeError, ValueError, add, backendStatus, div, fromArray, gradients, hcPostRes, hcPre, initWebGPU, mul, randn, requiredBackends,
   sigmoid, sinkhorn, sinkhornBackward, softmax, sum, tensor, transpose, zeros, type Tensor,
 } from '../../engine/index.js';
+import { expectError } from '../harness/expect.js';
 
 await initWebGPU();
 
@@ -280,17 +281,6 @@ describe('sinkhorn: backward and numerics', () => {
         for (let b = 0; b < 64; b++) expect(maxDev(sums(h.slice(b * N * N, (b + 1) * N * N)).rows)).toBeLessThanOrEqual(1e-5);
       }
     });
-  }
-
-  function expectError(fn: () => unknown, cls: new (...args: never[]) => ZooError, ...fragments: string[]): void {
-    let err: unknown;
-    try {
-      fn();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(cls);
-    for (const f of fragments) expect((err as Error).message).toContain(f);
   }
 
   test('bad shapes and attributes raise typed errors naming sinkhorn', () => {

@@ -8,6 +8,7 @@ import {
   tensor, type Tensor,
 } from '../../engine/index.js';
 import { erf, erfc, normalCdf } from '../../kernels/ref/math.js';
+import { expectError } from '../harness/expect.js';
 
 type Fn = (x: Tensor) => Tensor;
 const f64 = (v: number[]) => tensor(v, { dtype: 'float64' });
@@ -31,15 +32,6 @@ function expectClose(got: number[], want: number[], rel = 1e-15): void {
     else if (!Number.isFinite(w) || rel === 0) expect(g, `[${i}]`).toBe(w);
     else expect(Math.abs(g - w), `[${i}]: got ${g}, want ${w}`).toBeLessThanOrEqual(rel * Math.abs(w));
   });
-}
-
-function expectError(fn: () => unknown, cls: new (...a: never[]) => Error, ...parts: string[]): void {
-  expect(fn).toThrow(cls);
-  try {
-    fn();
-  } catch (e) {
-    for (const p of parts) expect((e as Error).message).toContain(p);
-  }
 }
 
 const LN2 = Math.LN2, LN3 = Math.log(3);
