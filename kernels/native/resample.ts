@@ -1,4 +1,4 @@
-import { avgPoolGeom, type AvgPool2dAttrs, type Win } from '../../engine/ops/nn/conv-util.js';
+import { avgPoolGeom, poolSpan, type AvgPool2dAttrs, type Win } from '../../engine/ops/nn/conv-util.js';
 import { adaptiveGeom, packTaps, upsampleGeom, type AdaptiveAvgPool2dAttrs, type Taps, type UpsampleAttrs } from '../../engine/ops/nn/resample-util.js';
 import { addon } from './addon.js';
 import type { NativeArg, NativeKernel } from './types.js';
@@ -9,15 +9,14 @@ import { alloc } from './util.js';
 // sum over in-range pixels divided by its divisor factors the same way (avgPoolTaps).
 
 /**
- * avg_pool2d's taps of one dim: window i covers [i·s - lo, min(i·s - lo + k, size + lo)) of the
- * padded input; its in-range pixels weigh 1/(padded length) (countIncludePad) or 1/(in-range
+ * avg_pool2d's taps of one dim: window i covers [a, b) of the padded input (poolSpan); its
+ * in-range pixels [lo, hi) weigh 1/(padded length) (countIncludePad) or 1/(in-range
  * length), or `scale` when given (divisorOverride); a window without input pixels has no taps.
  * NOTE: torch's divisor is the product of the per-dim lengths, so it factors per dim.
  */
-export function avgPoolTaps(w: Win, countIncludePad: boolean, scale?: number): Taps {
+function avgPoolTaps(w: Win, countIncludePad: boolean, scale?: number): Taps {
   return Array.from({ length: w.out }, (_, i) => {
-    const a = i * w.s - w.lo, b = Math.min(a + w.k, w.size + w.lo);
-    const lo = Math.max(a, 0), hi = Math.min(b, w.size);
+    const { a, b, lo, hi } = poolSpan(w, i);
     if (hi <= lo) return { idx: [], wt: [] };
     const idx = Array.from({ length: hi - lo }, (_, j) => lo + j);
     const wt = scale ?? 1 / (countIncludePad ? b - a : hi - lo);

@@ -7,7 +7,7 @@
 // The backward needs 12 storage buffers (7 inputs, dq, dk, dv, dS, row statistics): adapters with
 // fewer per stage run the op-written backward instead.
 import type { TensorMeta } from '../../engine/backend.js';
-import { ropeAngle, ropePlan, sdpaBiasKeyConstant, sdpaDims, sdpaScale, type RopeAttrs, type SdpaAttrs, type SdpaDims } from '../../engine/ops/nn/attention-util.js';
+import { ropePlan, ropeTable, sdpaBiasKeyConstant, sdpaDims, sdpaScale, type RopeAttrs, type SdpaAttrs, type SdpaDims } from '../../engine/ops/nn/attention-util.js';
 import { broadcastStrides, sameShape, sizeOf } from '../../engine/shape.js';
 import type { GpuArg, KernelContext, WebGPUKernel } from './kernel.js';
 import { params, type Params } from './program.js';
@@ -111,13 +111,16 @@ function attnParams(inputs: readonly GpuArg[], d: SdpaDims, attrs: SdpaAttrs, ro
 
 const math = () => wgslSource('math.wgsl');
 
+/** attention_params.wgsl (inputs 0-5 and Params) with the uniform at `binding`. */
+const attnParamsSource = (binding: number) => fillTemplate(wgslSource('attention_params.wgsl'), { PARAMS_BINDING: binding });
+
 export const scaledDotProductAttention: WebGPUKernel<SdpaAttrs> = (ctx, inputs, attrs, [o]) => {
   const out = ctx.alloc(o!);
   const d = sdpaDims(inputs);
   const rows = d.B * d.H * d.Tq;
   if (rows * d.Dv === 0) return [out];
   const variant = ctx.variant(OP);
-  const code = fillTemplate(wgslSource(variantFile(OP, variant)), { MATH: math(), ATTN_COMMON });
+  const code = fillTemplate(wgslSource(variantFile(OP, variant)), { MATH: math(), ATTN_COMMON, ATTN_PARAMS: attnParamsSource(7) });
   const label = variant === 'default' ? OP : `${OP}.${variant}`;
   ctx.dispatch({ name: label, code, inputs: inputs.map((x) => x.storage), outputs: [out], params: attnParams(inputs, d, attrs, rows, false), workgroups: Math.ceil(rows / 64) });
   return [out];
@@ -151,7 +154,7 @@ export const scaledDotProductAttentionBackward: WebGPUKernel<SdpaAttrs> = (ctx, 
   // Each pass zero-fills the rows it owns, so empty query or key sets need no special case.
   for (const [pass, n] of [[1, rows], [2, kvRows]] as const) {
     if (n === 0) continue;
-    const code = fillTemplate(src, { MATH: math(), ATTN_COMMON, BINDINGS: bindings, PARAMS_BINDING: 12, PASS: `${pass}u` });
+    const code = fillTemplate(src, { MATH: math(), ATTN_COMMON, ATTN_PARAMS: attnParamsSource(12), BINDINGS: bindings, PASS: `${pass}u` });
     ctx.dispatch({ name: BWD, code, inputs: storages, outputs: [dq, dk, dv, ds, stats], params: attnParams(inputs, d, attrs, n, dsRows), workgroups: Math.ceil(n / 64) });
   }
   ctx.release(stats);
@@ -166,15 +169,8 @@ export const rope: WebGPUKernel<RopeAttrs> = (ctx, [x], attrs, [o]) => {
   const n = sizeOf(o!.shape);
   if (n === 0) return [out];
   const p = ropePlan(x!.shape, attrs), half = p.d / 2;
-  // cos then sin, (T, d/2) each, in float64 rounded once (as native's tables).
-  const tab = new Float32Array(Math.max(1, 2 * p.T * half));
-  for (let t = 0; t < p.T; t++) {
-    for (let i = 0; i < half; i++) {
-      const a = ropeAngle(p, t, i);
-      tab[t * half + i] = Math.cos(a);
-      tab[p.T * half + t * half + i] = Math.sin(a);
-    }
-  }
+  const cosSin = ropeTable(p); // cos then sin, (T, d/2) each, as native's tables
+  const tab = cosSin.length ? cosSin : new Float32Array(1); // no zero-size buffers
   const table = ctx.scratch(tab.length);
   ctx.rt.write(table, tab);
   const prm = params().u32(n).u32(p.T).u32(p.D).u32(p.d).u32(p.interleaved ? 1 : 0).u32(p.T * half);

@@ -32,7 +32,7 @@ function forward(ctx: KernelContext, op: string, x: GpuArg, extra: readonly [str
   const out = ctx.alloc(o);
   if (sizeOf(o.shape) === 0 || units === 0) return [out];
   const present = extra.filter(([, a]) => a) as [string, GpuArg][];
-  const code = fillTemplate(wgslSource(`${op}.wgsl`), { AFFINE: affineSource(present.map(([n]) => n)) + (fill['EXTRA'] ?? ''), PARAMS_BINDING: 2 + present.length, MATH: wgslSource('math.wgsl'), ...fill });
+  const code = fillTemplate(wgslSource(`${op}.wgsl`), { AFFINE: affineSource(present.map(([n]) => n)) + (fill['EXTRA'] ?? ''), PARAMS_BINDING: 2 + present.length, MATH: wgslSource('math.wgsl'), ROW_STATS: wgslSource('row_stats.wgsl'), ...fill });
   ctx.dispatch({ name: op, code, inputs: [x.storage, ...present.map(([, a]) => a.storage)], outputs: [out], params: p, workgroups: Math.ceil(units / 64) });
   return [out];
 }
@@ -89,7 +89,8 @@ function backward(ctx: KernelContext, op: 'layer_norm_backward' | 'rms_norm_back
     return res;
   }
   const stats = ctx.scratch(2 * rows);
-  const code = fillTemplate(wgslSource(`${op}.wgsl`), { WEIGHT: weightSource(!!w), PARAMS_BINDING: w ? 5 : 4, MATH: wgslSource('math.wgsl'), WG_SUM: wgslSource('workgroup_sum.wgsl') });
+  const common = fillTemplate(wgslSource('norm_backward_common.wgsl'), { WEIGHT: weightSource(!!w), PARAMS_BINDING: w ? 5 : 4, MATH: wgslSource('math.wgsl'), WG_SUM: wgslSource('workgroup_sum.wgsl'), ROW_STATS: wgslSource('row_stats.wgsl') });
+  const code = fillTemplate(wgslSource(`${op}.wgsl`), { NORM_BACKWARD: common });
   ctx.dispatch({ name: op, code, inputs: [x.storage, dOut.storage, ...(w ? [w.storage] : [])], outputs: [res[0]!, stats], params: params().u32(rows).u32(len).f32(eps).u32(0), workgroups: rows });
   if (dW || dB) {
     const code2 = fillTemplate(wgslSource('norm_params.wgsl'), paramsTemplate(dW, dB));

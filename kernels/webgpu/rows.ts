@@ -57,7 +57,7 @@ function normPass(ctx: KernelContext, name: string, x: GpuArg, params_: readonly
   const out = ctx.alloc(o);
   const n = sizeOf(x.shape);
   if (n === 0 || len === 0) return [out];
-  const code = fillTemplate(wgslSource(`${name}.wgsl`), { AFFINE: affineSource(!!w, !!b), PARAMS_BINDING: 2 + params_.length, MATH: wgslSource('math.wgsl') });
+  const code = fillTemplate(wgslSource(`${name}.wgsl`), { AFFINE: affineSource(!!w, !!b), PARAMS_BINDING: 2 + params_.length, MATH: wgslSource('math.wgsl'), ROW_STATS: wgslSource('row_stats.wgsl') });
   const rows = n / len;
   const inputs = [x.storage, ...(w ? [w.storage] : []), ...(b ? [b.storage] : [])];
   ctx.dispatch({ name, code, inputs, outputs: [out], params: params().u32(rows).u32(len).f32(eps).u32(0), workgroups: Math.ceil(rows / 64) });

@@ -45,7 +45,7 @@ function reduction(name: string, file: string, mean: boolean): WebGPUKernel<Segm
     const E = data!.shape[0]!, inner = innerOf(data!);
     const csr = buildCsr(ctx, ids!.storage, E, N);
     const T = wgslType(data!.dtype);
-    const code = fillTemplate(wgslSource(file), { T, INT: T === 'i32' ? 'true' : 'false', MEAN: String(mean), MATH: wgslSource('math.wgsl') });
+    const code = fillTemplate(wgslSource(file), { T, INT: T === 'i32' ? 'true' : 'false', MEAN: String(mean), MATH: wgslSource('math.wgsl'), SEGMENT_COMMON: fillTemplate(wgslSource('segment_common.wgsl'), { T }) });
     ctx.dispatch({ name, code, inputs: [data!.storage, csr.start, csr.perm], outputs: [out], params: params().u32(n).u32(inner), workgroups: Math.ceil(n / 64) });
     csr.release();
     return [out];

@@ -24,29 +24,7 @@ struct Params {
 
 const TRAINING: bool = {{TRAINING}};
 
-// mean and rstd of channel c over the batch.
-fn batch_stats(c: u32) -> vec2<f32> {
-  let count = f32(P.batch * P.spatial);
-  var acc = vec2<f32>(0.0);
-  for (var n = 0u; n < P.batch; n++) {
-    let base = (n * P.channels + c) * P.spatial;
-    for (var s = 0u; s < P.spatial; s++) {
-      acc = nsum(acc, x[base + s]);
-    }
-  }
-  let mean = (acc.x + acc.y) / count;
-  acc = vec2<f32>(0.0);
-  for (var n = 0u; n < P.batch; n++) {
-    let base = (n * P.channels + c) * P.spatial;
-    for (var s = 0u; s < P.spatial; s++) {
-      let d = x[base + s] - mean;
-      acc = nsum(acc, d * d);
-    }
-  }
-  let ss = acc.x + acc.y;
-  // A NaN in the channel makes all of it NaN (sqrt(NaN) is not promised to be NaN).
-  return vec2<f32>(mean, select(zrsqrt(ss / count + P.eps), ss, is_nan(ss)));
-}
+{{ROW_STATS}}
 
 fn write_run(base: u32, c: u32, st: vec2<f32>) {
   for (var s = 0u; s < P.spatial; s++) {
@@ -61,7 +39,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   if (TRAINING) {
-    let st = batch_stats(u);
+    // Channel u over the batch: N runs of S elements, C·S apart.
+    let st = group_stats(u * P.spatial, P.batch, P.channels * P.spatial, P.spatial, P.eps, true);
     for (var n = 0u; n < P.batch; n++) {
       write_run((n * P.channels + u) * P.spatial, u, st);
     }

@@ -22,6 +22,8 @@ struct Params {
 
 {{MATH}}
 
+{{ROW_STATS}}
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let u = flat_id(wid, nwg, lid, 64u);
@@ -30,24 +32,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let len = P.per_group * P.spatial;
   let base = u * len;
-  var acc = vec2<f32>(0.0);
-  for (var j = 0u; j < len; j++) {
-    acc = nsum(acc, x[base + j]);
-  }
-  let mean = (acc.x + acc.y) / f32(len);
-  acc = vec2<f32>(0.0);
-  for (var j = 0u; j < len; j++) {
-    let d = x[base + j] - mean;
-    acc = nsum(acc, d * d);
-  }
-  let ss = acc.x + acc.y;
-  // A NaN in the group makes all of it NaN (sqrt(NaN) is not promised to be NaN).
-  let rstd = select(zrsqrt(ss / f32(len) + P.eps), ss, is_nan(ss));
+  let st = group_stats(base, 1u, 0u, len, P.eps, true);
   let c0 = (u % P.groups) * P.per_group;
   for (var k = 0u; k < P.per_group; k++) {
     for (var s = 0u; s < P.spatial; s++) {
       let i = base + k * P.spatial + s;
-      out[i] = aff(c0 + k, (x[i] - mean) * rstd);
+      out[i] = aff(c0 + k, (x[i] - st.x) * st.y);
     }
   }
 }

@@ -17,6 +17,8 @@ struct Params {
 
 {{MATH}}
 
+{{ROW_STATS}}
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = flat_id(wid, nwg, lid, 64u);
@@ -24,21 +26,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let base = row * P.spatial;
-  var acc = vec2<f32>(0.0);
-  for (var j = 0u; j < P.spatial; j++) {
-    acc = nsum(acc, x[base + j]);
-  }
-  let mean = (acc.x + acc.y) / f32(P.spatial);
-  acc = vec2<f32>(0.0);
-  for (var j = 0u; j < P.spatial; j++) {
-    let d = x[base + j] - mean;
-    acc = nsum(acc, d * d);
-  }
-  let ss = acc.x + acc.y;
-  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
-  let rstd = select(zrsqrt(ss / f32(P.spatial) + P.eps), ss, is_nan(ss));
+  let st = group_stats(base, 1u, 0u, P.spatial, P.eps, true);
   let c = row % P.channels;
   for (var j = 0u; j < P.spatial; j++) {
-    out[base + j] = aff(c, (x[base + j] - mean) * rstd);
+    out[base + j] = aff(c, (x[base + j] - st.x) * st.y);
   }
 }

@@ -18,6 +18,8 @@ struct Params {
 
 {{MATH}}
 
+{{ROW_STATS}}
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = flat_id(wid, nwg, lid, 64u);
@@ -25,20 +27,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let base = row * P.len;
-  var acc = vec2<f32>(0.0);
+  let st = group_stats(base, 1u, 0u, P.len, P.eps, true);
   for (var j = 0u; j < P.len; j++) {
-    acc = nsum(acc, x[base + j]);
-  }
-  let mean = (acc.x + acc.y) / f32(P.len);
-  acc = vec2<f32>(0.0);
-  for (var j = 0u; j < P.len; j++) {
-    let d = x[base + j] - mean;
-    acc = nsum(acc, d * d);
-  }
-  let ss = acc.x + acc.y;
-  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
-  let rstd = select(zrsqrt(ss / f32(P.len) + P.eps), ss, is_nan(ss));
-  for (var j = 0u; j < P.len; j++) {
-    out[base + j] = aff(j, (x[base + j] - mean) * rstd);
+    out[base + j] = aff(j, (x[base + j] - st.x) * st.y);
   }
 }

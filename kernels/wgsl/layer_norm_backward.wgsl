@@ -3,23 +3,9 @@
 //   dX = rstd·(g - mean(g) - xhat·mean(g·xhat)),  mean(g·xhat) = rstd·Σg(x - m) / N
 // Each invocation strides over the row (compensated sums), a tree in workgroup memory combines
 // them. The row's mean and rstd go to `stats` for the dWeight/dBias column sums (norm_params.wgsl).
-// {{WEIGHT}}: the weight binding and g(i) (dOut·weight, or dOut without weight).
+// {{NORM_BACKWARD}}: bindings (x, dOut, weight, dX, stats), params, g(base, j), norm_rstd, put_stats.
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-{{WEIGHT}}
-
-struct Params {
-  rows: u32,
-  len: u32,
-  eps: f32,
-  pad: u32,
-}
-@group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
-
-{{MATH}}
-
-{{WG_SUM}}
+{{NORM_BACKWARD}}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -45,16 +31,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     sgd = nsum(sgd, gj * d);
   }
   let tot = reduce4(vec4<f32>(ss.x + ss.y, sg.x + sg.y, sgd.x + sgd.y, 0.0), lid);
-  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
-  let rstd = select(zrsqrt(tot.x / n + P.eps), tot.x, is_nan(tot.x));
+  let rstd = norm_rstd(tot.x, n, P.eps);
   let mg = tot.y / n;
   let mgx = rstd * tot.z / n;
   for (var j = lid; j < P.len; j += WG) {
     let xh = (x[base + j] - m) * rstd;
     dx[base + j] = rstd * ((g(base, j) - mg) - xh * mgx);
   }
-  if (lid == 0u) {
-    stats[2u * row] = m;
-    stats[2u * row + 1u] = rstd;
-  }
+  put_stats(row, lid, m, rstd);
 }

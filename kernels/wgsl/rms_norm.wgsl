@@ -16,6 +16,8 @@ struct Params {
 
 {{MATH}}
 
+{{ROW_STATS}}
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = flat_id(wid, nwg, lid, 64u);
@@ -23,14 +25,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let base = row * P.len;
-  var acc = vec2<f32>(0.0);
-  for (var j = 0u; j < P.len; j++) {
-    let v = x[base + j];
-    acc = nsum(acc, v * v);
-  }
-  let ss = acc.x + acc.y;
-  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
-  let rstd = select(zrsqrt(ss / f32(P.len) + P.eps), ss, is_nan(ss));
+  let rstd = group_stats(base, 1u, 0u, P.len, P.eps, false).y;
   for (var j = 0u; j < P.len; j++) {
     out[base + j] = aff(j, x[base + j] * rstd);
   }

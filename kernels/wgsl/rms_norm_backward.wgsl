@@ -3,23 +3,9 @@
 //   dX = rstd·(g - xhat·mean(g·xhat)),  mean(g·xhat) = rstd·Σg·x / N
 // Each invocation strides over the row (compensated sums), a tree in workgroup memory combines
 // them. The row's rstd goes to `stats` (mean 0) for the dWeight column sums (norm_params.wgsl).
-// {{WEIGHT}}: the weight binding and g(i) (dOut·weight, or dOut without weight).
+// {{NORM_BACKWARD}}: bindings (x, dOut, weight, dX, stats), params, g(base, j), norm_rstd, put_stats.
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-{{WEIGHT}}
-
-struct Params {
-  rows: u32,
-  len: u32,
-  eps: f32,
-  pad: u32,
-}
-@group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
-
-{{MATH}}
-
-{{WG_SUM}}
+{{NORM_BACKWARD}}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -37,8 +23,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     sgx = nsum(sgx, g(base, j) * v);
   }
   let tot = reduce4(vec4<f32>(ss.x + ss.y, sgx.x + sgx.y, 0.0, 0.0), lid);
-  // A NaN in the row makes the whole row NaN (sqrt(NaN) is not promised to be NaN).
-  let rstd = select(zrsqrt(tot.x / n + P.eps), tot.x, is_nan(tot.x));
+  let rstd = norm_rstd(tot.x, n, P.eps);
   let mgx = rstd * tot.y / n;
   // NOTE: a one-element row is pure cancellation (even in float64): g - xhat·(g·xhat) = g·(1 - xhat²),
   // and 1 - xhat² = eps·rstd² exactly, so that form is used (not for infinite g or x, which give NaN as in ref).
@@ -48,8 +33,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let gj = g(base, j);
     dx[base + j] = rstd * select(gj - xh * mgx, gj * (P.eps * rstd * rstd), one && fin(gj) && fin(xh));
   }
-  if (lid == 0u) {
-    stats[2u * row] = 0.0;
-    stats[2u * row + 1u] = rstd;
-  }
+  put_stats(row, lid, 0.0, rstd);
 }

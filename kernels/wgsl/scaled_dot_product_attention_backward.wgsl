@@ -8,36 +8,9 @@
 //     the group and the queries that see key j, dk_j = scale Σ_i dS_ij q_i, dv_j = Σ_i P_ij dO_i.
 // Excluded pairs (mask, padding, causality) contribute nothing; rows with every score -inf give 0.
 
-@group(0) @binding(0) var<storage, read> q: array<f32>;
-@group(0) @binding(1) var<storage, read> k: array<f32>;
-@group(0) @binding(2) var<storage, read> v: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read> mask: array<u32>;
-@group(0) @binding(5) var<storage, read> pad: array<u32>;
+{{ATTN_PARAMS}}
 @group(0) @binding(6) var<storage, read> dout: array<f32>;
 {{BINDINGS}}
-
-struct Params {
-  rows: u32,
-  H: u32,
-  G: u32,
-  Tq: u32,
-  Tk: u32,
-  D: u32,
-  Dv: u32,
-  causal: u32,
-  scale: f32,
-  // -inf (WGSL has no infinity literal).
-  neg_inf: f32,
-  pad_b: u32,
-  pad_k: u32,
-  ds_rows: u32,
-  _p0: u32,
-  _p1: u32,
-  _p2: u32,
-  st: array<vec4<i32>, 2>,
-}
-@group(0) @binding({{PARAMS_BINDING}}) var<uniform> P: Params;
 
 {{MATH}}
 

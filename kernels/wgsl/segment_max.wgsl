@@ -4,16 +4,7 @@
 // in increasing edge order, with the ref kernel's rule: a later value replaces the max when it is
 // larger or NaN. {{T}} is f32 or i32 (for i32, v == v always holds).
 
-@group(0) @binding(0) var<storage, read> data: array<{{T}}>;
-@group(0) @binding(1) var<storage, read> start: array<u32>;
-@group(0) @binding(2) var<storage, read> perm: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<{{T}}>;
-
-struct Params {
-  n: u32,
-  inner: u32,
-}
-@group(0) @binding(4) var<uniform> P: Params;
+{{SEGMENT_COMMON}}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -21,17 +12,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (q >= P.n) {
     return;
   }
-  let s = q / P.inner;
-  let j = q % P.inner;
-  let lo = start[s];
-  let hi = start[s + 1u];
+  let sg = segment_of(q);
+  let j = sg.j;
+  let lo = sg.lo;
+  let hi = sg.hi;
   if (lo == hi) {
     out[q] = {{T}}(0);
     return;
   }
-  var best = data[perm[lo] * P.inner + j];
+  var best = edge_value(lo, j);
   for (var k = lo + 1u; k < hi; k++) {
-    let v = data[perm[k] * P.inner + j];
+    let v = edge_value(k, j);
     if (v > best || !(v == v)) {
       best = v;
     }

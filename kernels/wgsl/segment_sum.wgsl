@@ -4,16 +4,7 @@
 //   out[s, j] = Σ_{e: ids[e] = s} data[e, j]   (÷ max(1, #edges) for the mean; empty segments 0)
 // Float sums are compensated (nsum); {{INT}} for int32 data (wrapping adds, as ToInt32 of ref's sum).
 
-@group(0) @binding(0) var<storage, read> data: array<{{T}}>;
-@group(0) @binding(1) var<storage, read> start: array<u32>;
-@group(0) @binding(2) var<storage, read> perm: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<{{T}}>;
-
-struct Params {
-  n: u32,
-  inner: u32,
-}
-@group(0) @binding(4) var<uniform> P: Params;
+{{SEGMENT_COMMON}}
 
 const MEAN: bool = {{MEAN}};
 
@@ -25,14 +16,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (q >= P.n) {
     return;
   }
-  let s = q / P.inner;
-  let j = q % P.inner;
-  let lo = start[s];
-  let hi = start[s + 1u];
+  let sg = segment_of(q);
+  let j = sg.j;
+  let lo = sg.lo;
+  let hi = sg.hi;
   var total = {{T}}(0);
   var acc = vec2<f32>(0.0, 0.0);
   for (var k = lo; k < hi; k++) {
-    let v = data[perm[k] * P.inner + j];
+    let v = edge_value(k, j);
     if ({{INT}}) {
       total += v;
     } else {

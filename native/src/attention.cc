@@ -155,12 +155,6 @@ ZOO_INLINE double exp_row(float* s, const float* bt, size_t n, Score m) {
 // never forms the product of an excluded pair. When any of them is not finite, rows run through
 // this scalar path, which follows the ref kernel step by step (float32 inputs, double sums).
 
-bool all_finite(const float* x, size_t n) {
-  bool ok = true;
-  for (size_t i = 0; i < n; i++) ok &= std::isfinite(x[i]);
-  return ok;
-}
-
 /** Scores of query row i of head (b, h) against every key into s, kept flags into kept; returns their max (NaN-propagating). */
 double row_scores(const Attn& a, size_t b, size_t h, size_t i, double* s, uint8_t* kept) {
   const float* q = a.q + ((b * a.H + h) * a.Tq + i) * a.D;

@@ -110,12 +110,6 @@ void add_bias(float* out, const float* b, size_t rows, size_t len) {
   }
 }
 
-bool all_finite(const float* p, size_t n) {
-  bool ok = true;
-  for (size_t i = 0; i < n; i++) ok &= std::isfinite(p[i]);
-  return ok;
-}
-
 /** True when conv2d's cols are x itself: a 1×1 kernel, stride 1, no padding (output = input grid). */
 bool identity_cols(const Geom& g) {
   return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.lo_h == 0 && g.lo_w == 0 && g.oh == g.H && g.ow == g.W;

@@ -96,6 +96,13 @@ class Scratch {
 /** C (M, N) = op(A) (M, K) · op(B) (K, N), row-major float32, packed sgemm; `threaded` uses the pool. */
 void sgemm(const float* A, const float* B, float* C, size_t M, size_t K, size_t N, bool transA, bool transB, bool threaded);
 
+/** True when none of x[0..n) is inf or NaN (kernels that take an exact scalar path for non-finite inputs). */
+inline bool all_finite(const float* x, size_t n) {
+  bool ok = true;
+  for (size_t i = 0; i < n; i++) ok &= std::isfinite(x[i]);
+  return ok;
+}
+
 // ---- arguments ------------------------------------------------------------------------------------
 // Every export validates argument kinds (never shapes: TypeScript did that) so that a wrong call
 // from JS raises a TypeError instead of touching memory it does not own.

@@ -190,6 +190,23 @@ export function ropePlan(shape: Shape, attrs: RopeAttrs): RopePlan {
 /** Angle of pair i at token t: (offset + t) · base^(−2i/d), negated for the inverse rotation. */
 export const ropeAngle = (p: RopePlan, t: number, i: number): number => p.sign * (p.offset + t) * Math.pow(p.base, (-2 * i) / p.d);
 
+/**
+ * The rotation tables of the native and WGSL kernels: cos of every (t, i) angle (T, d/2), then sin
+ * (T, d/2), computed in float64 from ropeAngle and rounded once to float32.
+ */
+export function ropeTable(p: RopePlan): Float32Array {
+  const half = p.d / 2, n = p.T * half;
+  const tab = new Float32Array(2 * n);
+  for (let t = 0; t < p.T; t++) {
+    for (let i = 0; i < half; i++) {
+      const a = ropeAngle(p, t, i);
+      tab[t * half + i] = Math.cos(a);
+      tab[n + t * half + i] = Math.sin(a);
+    }
+  }
+  return tab;
+}
+
 /** Flat positions (within a row of D) of the two members of pair i. */
 export const ropePair = (p: RopePlan, i: number): [number, number] => (p.interleaved ? [2 * i, 2 * i + 1] : [i, i + p.d / 2]);
 

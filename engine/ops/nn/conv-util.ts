@@ -273,6 +273,15 @@ export function poolGeom(op: string, x: TensorMeta, attrs: MaxPool2dAttrs): { N:
 }
 
 /**
+ * Window i of an avg_pool2d dim: [a, b) of the padded input (clipped to it, as torch's CPU kernel)
+ * and its in-range part [lo, hi) (empty when hi <= lo).
+ */
+export function poolSpan(w: Win, i: number): { a: number; b: number; lo: number; hi: number } {
+  const a = i * w.s - w.lo, b = Math.min(a + w.k, w.size + w.lo);
+  return { a, b, lo: Math.max(a, 0), hi: Math.min(b, w.size) };
+}
+
+/**
  * The divisor of every avg_pool2d window (row-major (oh, ow)), as torch's CPU kernel: the window
  * size clipped to the padded input (countIncludePad) or to the input, or divisorOverride;
  * 0 marks a window that holds no input element (its output is 0).
@@ -280,8 +289,8 @@ export function poolGeom(op: string, x: TensorMeta, attrs: MaxPool2dAttrs): { N:
 export function avgPoolDivisors([wh, ww]: readonly Win[], attrs: AvgPool2dAttrs): Float64Array {
   const out = new Float64Array(wh!.out * ww!.out);
   const clip = (w: Win, i: number) => {
-    const a = i * w.s - w.lo, b = Math.min(a + w.k, w.size + w.lo);
-    return { padded: b - a, real: Math.min(b, w.size) - Math.max(a, 0) };
+    const { a, b, lo, hi } = poolSpan(w, i);
+    return { padded: b - a, real: hi - lo };
   };
   for (let i = 0; i < wh!.out; i++) {
     const h = clip(wh!, i);
