@@ -21,7 +21,7 @@ const TILE = 32;
 const metas = (args: readonly GpuArg[]): TensorMeta[] => args.map((a) => ({ shape: a.shape, dtype: a.dtype }));
 
 /** A conv shader with the shared Params struct (kernels/wgsl/conv_common.wgsl) spliced in. */
-const convSource = (name: string): string => fillTemplate(wgslSource(`${name}.wgsl`), { CONV_PARAMS: wgslSource('conv_common.wgsl') });
+const convSource = (name: string): string => fillTemplate(wgslSource(`${name}.wgsl`), { CONV_PARAMS: wgslSource('conv_common.wgsl'), CONV_STORE: wgslSource('conv_store.wgsl') });
 
 /** conv_common.wgsl's Params for the geometry `g`, a bias flag and the first z of the dispatch. */
 function convParams(g: ConvGeom, hasBias: boolean, z0: number): ReturnType<typeof params> {

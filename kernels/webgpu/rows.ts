@@ -1,6 +1,6 @@
 // Row-wise ops over the (outer, R, inner) view: cumsum, softmax, log_softmax (any axis) and the
-// forward passes of layer_norm and rms_norm (trailing dims). Their backward passes are the ops'
-// VJPs, which are written with ops and so run on the other WGSL kernels.
+// forward passes of layer_norm and rms_norm (trailing dims; one source, layer_norm.wgsl). Their
+// backward passes are the layer_norm_backward / rms_norm_backward kernels (kernels/webgpu/norm.ts).
 import type { TensorMeta } from '../../engine/backend.js';
 import type { CumsumAttrs } from '../../engine/ops/reduce/cumsum.js';
 import type { LayerNormAttrs } from '../../engine/ops/nn/layer_norm.js';
@@ -57,7 +57,8 @@ function normPass(ctx: KernelContext, name: string, x: GpuArg, params_: readonly
   const out = ctx.alloc(o);
   const n = sizeOf(x.shape);
   if (n === 0 || len === 0) return [out];
-  const code = fillTemplate(wgslSource(`${name}.wgsl`), { AFFINE: affineSource(!!w, !!b), PARAMS_BINDING: 2 + params_.length, MATH: wgslSource('math.wgsl'), ROW_STATS: wgslSource('row_stats.wgsl') });
+  // One source for both norms (layer_norm.wgsl): rms_norm is the uncentred case.
+  const code = fillTemplate(wgslSource('layer_norm.wgsl'), { CENTERED: name === 'layer_norm' ? 'true' : 'false', AFFINE: affineSource(!!w, !!b), PARAMS_BINDING: 2 + params_.length, MATH: wgslSource('math.wgsl'), ROW_STATS: wgslSource('row_stats.wgsl') });
   const rows = n / len;
   const inputs = [x.storage, ...(w ? [w.storage] : []), ...(b ? [b.storage] : [])];
   ctx.dispatch({ name, code, inputs, outputs: [out], params: params().u32(rows).u32(len).f32(eps).u32(0), workgroups: Math.ceil(rows / 64) });

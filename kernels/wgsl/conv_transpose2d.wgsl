@@ -8,6 +8,7 @@
 // Grid: (ceil(H·W / 32), ceil(Og / 32), N·G), z0 added to workgroup_id.z.
 
 {{CONV_PARAMS}}
+{{CONV_STORE}}
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
@@ -71,22 +72,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       acc3 += select(zero, t3, ok);
     }
   }
-  let acc = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
-  for (var ii = 0u; ii < 4u; ii++) {
-    let o = o0 + ii;
-    if (o >= Og) {
-      break;
-    }
-    var bv = 0.0;
-    if (P.has_bias != 0u) {
-      bv = bias[g * Og + o];
-    }
-    let yb = (n * P.O + g * Og + o) * HW;
-    for (var jj = 0u; jj < 4u; jj++) {
-      let p = p0 + jj;
-      if (p < HW) {
-        y[yb + p] = acc[ii][jj] + bv;
-      }
-    }
-  }
+  store_tile(array<vec4<f32>, 4>(acc0, acc1, acc2, acc3), n, g, Og, o0, p0, HW);
 }

@@ -35,6 +35,43 @@ fn col_max(base: u32, j: u32) -> f32 {
   return mx;
 }
 
+// A matrix is walked as n lines of n elements: element b of line a sits at a·la + b·lb past its
+// start (columns: la = 1, lb = n; rows: la = n, lb = 1).
+
+/** One normalization round over the lines of m at mb: each line divided by its sum, kept in sums[so + a]. */
+fn normalize_lines(mb: u32, la: u32, lb: u32, so: u32) {
+  for (var a = 0u; a < P.n; a++) {
+    var acc = vec2<f32>(0.0);
+    for (var b = 0u; b < P.n; b++) {
+      acc = nsum(acc, m[mb + a * la + b * lb]);
+    }
+    let s = acc.x + acc.y;
+    sums[so + a] = s;
+    for (var b = 0u; b < P.n; b++) {
+      let k = mb + a * la + b * lb;
+      m[k] = m[k] / s;
+    }
+  }
+}
+
+/** The reverse of that round for G at out[base] (m holds its result): G = (G − Σ_b G ⊙ m) / s, m = m · s. */
+fn unnormalize_lines(base: u32, mb: u32, la: u32, lb: u32, so: u32) {
+  for (var a = 0u; a < P.n; a++) {
+    var acc = vec2<f32>(0.0);
+    for (var b = 0u; b < P.n; b++) {
+      let k = a * la + b * lb;
+      acc = nsum(acc, out[base + k] * m[mb + k]);
+    }
+    let u = acc.x + acc.y;
+    let s = sums[so + a];
+    for (var b = 0u; b < P.n; b++) {
+      let k = a * la + b * lb;
+      out[base + k] = (out[base + k] - u) / s;
+      m[mb + k] = m[mb + k] * s;
+    }
+  }
+}
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let local = flat_id(wid, nwg, lid, 64u);
@@ -53,61 +90,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
   }
   for (var t = 0u; t < P.iters; t++) {
-    for (var j = 0u; j < n; j++) {
-      var acc = vec2<f32>(0.0);
-      for (var i = 0u; i < n; i++) {
-        acc = nsum(acc, m[mb + i * n + j]);
-      }
-      let c = acc.x + acc.y;
-      sums[sb + 2u * t * n + j] = c;
-      for (var i = 0u; i < n; i++) {
-        m[mb + i * n + j] = m[mb + i * n + j] / c;
-      }
-    }
-    for (var i = 0u; i < n; i++) {
-      var acc = vec2<f32>(0.0);
-      for (var j = 0u; j < n; j++) {
-        acc = nsum(acc, m[mb + i * n + j]);
-      }
-      let r = acc.x + acc.y;
-      sums[sb + 2u * t * n + n + i] = r;
-      for (var j = 0u; j < n; j++) {
-        m[mb + i * n + j] = m[mb + i * n + j] / r;
-      }
-    }
+    normalize_lines(mb, 1u, n, sb + 2u * t * n); // columns
+    normalize_lines(mb, n, 1u, sb + 2u * t * n + n); // rows
   }
   for (var k = 0u; k < n * n; k++) {
     out[base + k] = dy[base + k];
   }
   for (var tt = P.iters; tt > 0u; tt--) {
     let cs = sb + 2u * (tt - 1u) * n;
-    let rs = cs + n;
-    for (var i = 0u; i < n; i++) {
-      var acc = vec2<f32>(0.0);
-      for (var j = 0u; j < n; j++) {
-        acc = nsum(acc, out[base + i * n + j] * m[mb + i * n + j]);
-      }
-      let s = acc.x + acc.y;
-      let r = sums[rs + i];
-      for (var j = 0u; j < n; j++) {
-        let k = i * n + j;
-        out[base + k] = (out[base + k] - s) / r;
-        m[mb + k] = m[mb + k] * r;
-      }
-    }
-    for (var j = 0u; j < n; j++) {
-      var acc = vec2<f32>(0.0);
-      for (var i = 0u; i < n; i++) {
-        acc = nsum(acc, out[base + i * n + j] * m[mb + i * n + j]);
-      }
-      let u = acc.x + acc.y;
-      let c = sums[cs + j];
-      for (var i = 0u; i < n; i++) {
-        let k = i * n + j;
-        out[base + k] = (out[base + k] - u) / c;
-        m[mb + k] = m[mb + k] * c;
-      }
-    }
+    unnormalize_lines(base, mb, n, 1u, cs + n); // rows (normalized last)
+    unnormalize_lines(base, mb, 1u, n, cs); // then columns
   }
   for (var j = 0u; j < n; j++) {
     let mx = col_max(base, j);
